@@ -1,0 +1,188 @@
+package dev.canaryrun.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads and writes the policy JSON of docs/CONTRACT.md. Every field is optional and falls
+ * back to {@link RolloutPolicy#defaults()}; unknown fields are errors, because a misspelt
+ * override that is silently ignored is how a 50% first step reaches production.
+ */
+public final class PolicyJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Set<String> TOP =
+      Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag");
+  private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
+  private static final Set<String> JUDGE =
+      Set.of("alpha", "minimumErrorRatio", "minimumLatencyIncrease", "guardrailErrorRate",
+          "guardrailMinRequests", "maxCpuUtilisation", "maxMemoryUtilisation");
+  private static final Set<String> METRICS = Set.of("alignmentPeriodSeconds", "ingestDelaySeconds");
+  private static final Set<String> SMOKE = Set.of("path", "expectedStatus", "attempts", "timeoutSeconds");
+
+  private PolicyJson() {}
+
+  /** Parses a policy; throws {@link InvalidPolicyException} naming every bad field. */
+  public static RolloutPolicy parse(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json == null ? "" : json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidPolicyException(List.of("policy: not valid JSON: " + e.getOriginalMessage()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return RolloutPolicy.defaults();
+    }
+    List<String> problems = new ArrayList<>();
+    if (!root.isObject()) {
+      throw new InvalidPolicyException(List.of("policy: must be a JSON object"));
+    }
+    unknown(root, TOP, "", problems);
+    RolloutPolicy d = RolloutPolicy.defaults();
+
+    List<Step> steps = d.steps();
+    if (root.has("steps")) {
+      steps = new ArrayList<>();
+      JsonNode arr = root.get("steps");
+      if (!arr.isArray()) {
+        problems.add("steps: must be an array");
+      } else {
+        for (int i = 0; i < arr.size(); i++) {
+          JsonNode s = arr.get(i);
+          String at = "steps[" + i + "]";
+          unknown(s, STEP, at + ".", problems);
+          int percent = (int) number(s, "percent", at + ".percent", Double.NaN, problems);
+          long min = (long) number(s, "minDwellSeconds", at + ".minDwellSeconds", Double.NaN, problems);
+          long max = (long) number(s, "maxDwellSeconds", at + ".maxDwellSeconds", min * 3.0, problems);
+          steps.add(new Step(percent, Duration.ofSeconds(min), Duration.ofSeconds(max)));
+        }
+      }
+    }
+    JudgeSettings dj = d.judge();
+    JsonNode j = root.path("judge");
+    unknown(j, JUDGE, "judge.", problems);
+    JudgeSettings judge = new JudgeSettings(
+        number(j, "alpha", "judge.alpha", dj.alpha(), problems),
+        number(j, "minimumErrorRatio", "judge.minimumErrorRatio", dj.minimumErrorRatio(), problems),
+        number(j, "minimumLatencyIncrease", "judge.minimumLatencyIncrease",
+            dj.minimumLatencyIncrease(), problems),
+        number(j, "guardrailErrorRate", "judge.guardrailErrorRate", dj.guardrailErrorRate(), problems),
+        (long) number(j, "guardrailMinRequests", "judge.guardrailMinRequests",
+            dj.guardrailMinRequests(), problems),
+        number(j, "maxCpuUtilisation", "judge.maxCpuUtilisation", dj.maxCpuUtilisation(), problems),
+        number(j, "maxMemoryUtilisation", "judge.maxMemoryUtilisation",
+            dj.maxMemoryUtilisation(), problems));
+
+    JsonNode m = root.path("metrics");
+    unknown(m, METRICS, "metrics.", problems);
+    MetricsSettings metrics = new MetricsSettings(
+        Duration.ofSeconds((long) number(m, "alignmentPeriodSeconds", "metrics.alignmentPeriodSeconds",
+            d.metrics().alignmentPeriod().toSeconds(), problems)),
+        Duration.ofSeconds((long) number(m, "ingestDelaySeconds", "metrics.ingestDelaySeconds",
+            d.metrics().ingestDelay().toSeconds(), problems)));
+
+    JsonNode sc = root.path("smokeCheck");
+    unknown(sc, SMOKE, "smokeCheck.", problems);
+    SmokeCheckSettings ds = d.smokeCheck();
+    SmokeCheckSettings smoke = new SmokeCheckSettings(
+        text(sc, "path", ds.path()),
+        (int) number(sc, "expectedStatus", "smokeCheck.expectedStatus", ds.expectedStatus(), problems),
+        (int) number(sc, "attempts", "smokeCheck.attempts", ds.attempts(), problems),
+        Duration.ofSeconds((long) number(sc, "timeoutSeconds", "smokeCheck.timeoutSeconds",
+            ds.timeout().toSeconds(), problems)));
+
+    NewBuildAction onNewBuild = d.onNewBuild();
+    String action = text(root, "onNewBuild", null);
+    if (action != null) {
+      try {
+        onNewBuild = NewBuildAction.valueOf(action.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add("onNewBuild: '" + action + "' must be 'supersede' or 'ignore'");
+      }
+    }
+    String tag = text(root, "candidateTag", d.candidateTag());
+    if (!problems.isEmpty()) {
+      throw new InvalidPolicyException(problems);
+    }
+    return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag);
+  }
+
+  /** Writes the full policy (every field explicit), the form stored in rollout snapshots. */
+  public static String write(RolloutPolicy p) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode steps = root.putArray("steps");
+    for (Step s : p.steps()) {
+      steps.addObject()
+          .put("percent", s.percent())
+          .put("minDwellSeconds", s.minDwell().toSeconds())
+          .put("maxDwellSeconds", s.maxDwell().toSeconds());
+    }
+    JudgeSettings j = p.judge();
+    root.putObject("judge")
+        .put("alpha", j.alpha())
+        .put("minimumErrorRatio", j.minimumErrorRatio())
+        .put("minimumLatencyIncrease", j.minimumLatencyIncrease())
+        .put("guardrailErrorRate", j.guardrailErrorRate())
+        .put("guardrailMinRequests", j.guardrailMinRequests())
+        .put("maxCpuUtilisation", j.maxCpuUtilisation())
+        .put("maxMemoryUtilisation", j.maxMemoryUtilisation());
+    root.putObject("metrics")
+        .put("alignmentPeriodSeconds", p.metrics().alignmentPeriod().toSeconds())
+        .put("ingestDelaySeconds", p.metrics().ingestDelay().toSeconds());
+    root.putObject("smokeCheck")
+        .put("path", p.smokeCheck().path())
+        .put("expectedStatus", p.smokeCheck().expectedStatus())
+        .put("attempts", p.smokeCheck().attempts())
+        .put("timeoutSeconds", p.smokeCheck().timeout().toSeconds());
+    root.put("onNewBuild", p.onNewBuild().name().toLowerCase(Locale.ROOT));
+    root.put("candidateTag", p.candidateTag());
+    return root.toString();
+  }
+
+  private static void unknown(JsonNode node, Set<String> known, String prefix, List<String> problems) {
+    if (node.isMissingNode()) {
+      return;
+    }
+    if (!node.isObject()) {
+      problems.add((prefix.isEmpty() ? "policy" : prefix.substring(0, prefix.length() - 1))
+          + ": must be a JSON object");
+      return;
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!known.contains(name)) {
+        problems.add(prefix + name + ": unknown field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private static double number(JsonNode node, String field, String path, double fallback,
+      List<String> problems) {
+    JsonNode v = node.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      if (Double.isNaN(fallback)) {
+        problems.add(path + ": is required");
+        return 0;
+      }
+      return fallback;
+    }
+    if (!v.isNumber()) {
+      problems.add(path + ": '" + v.asText() + "' is not a number");
+      return fallback;
+    }
+    return v.asDouble();
+  }
+
+  private static String text(JsonNode node, String field, String fallback) {
+    JsonNode v = node.path(field);
+    return v.isTextual() ? v.asText() : fallback;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.canaryrun.policy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The rollout policy of one watched service: the traffic steps, the judge's settings, how
+ * metrics are read, the smoke check, and what a newer build does to an in-flight rollout.
+ * After the last step the candidate is promoted to 100%.
+ *
+ * <p>The constructor validates everything at once and names each bad field with its value,
+ * because policies are written by people (Terraform variables) and a one-problem-at-a-time
+ * error loop is slow to fix.
+ */
+public record RolloutPolicy(
+    List<Step> steps,
+    JudgeSettings judge,
+    MetricsSettings metrics,
+    SmokeCheckSettings smokeCheck,
+    NewBuildAction onNewBuild,
+    String candidateTag) {
+
+  // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
+  private static final Pattern TAG = Pattern.compile("[a-z]([-a-z0-9]{0,45}[a-z0-9])?");
+
+  public RolloutPolicy {
+    Objects.requireNonNull(steps, "steps");
+    Objects.requireNonNull(judge, "judge");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(smokeCheck, "smokeCheck");
+    Objects.requireNonNull(onNewBuild, "onNewBuild");
+    Objects.requireNonNull(candidateTag, "candidateTag");
+    steps = List.copyOf(steps);
+    List<String> problems = new ArrayList<>();
+    checkSteps(steps, problems);
+    checkJudge(judge, problems);
+    checkMetrics(metrics, problems);
+    checkSmoke(smokeCheck, problems);
+    if (!TAG.matcher(candidateTag).matches()) {
+      problems.add("candidateTag: '" + candidateTag
+          + "' must be lower-case letters, digits and dashes, starting with a letter");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidPolicyException(problems);
+    }
+  }
+
+  /** The field's common practice: 5% for 5 min, 20% for 10 min, 50% for 15 min, then 100%. */
+  public static RolloutPolicy defaults() {
+    return new RolloutPolicy(
+        List.of(
+            Step.of(5, Duration.ofMinutes(5)),
+            Step.of(20, Duration.ofMinutes(10)),
+            Step.of(50, Duration.ofMinutes(15))),
+        JudgeSettings.defaults(),
+        MetricsSettings.defaults(),
+        SmokeCheckSettings.defaults(),
+        NewBuildAction.SUPERSEDE,
+        "canary");
+  }
+
+  public Step step(int index) {
+    return steps.get(index);
+  }
+
+  public boolean isLastStep(int index) {
+    return index == steps.size() - 1;
+  }
+
+  private static void checkSteps(List<Step> steps, List<String> problems) {
+    if (steps.isEmpty()) {
+      problems.add("steps: must contain at least one step");
+    }
+    int previous = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      String at = "steps[" + i + "]";
+      if (s.percent() < 1 || s.percent() > 99) {
+        problems.add(at + ".percent: " + s.percent()
+            + " is outside 1..99 (100% is the promotion after the last step)");
+      } else if (s.percent() <= previous) {
+        problems.add(at + ".percent: " + s.percent()
+            + " must be greater than the previous step's " + previous);
+      }
+      previous = Math.max(previous, s.percent());
+      if (isNotPositive(s.minDwell())) {
+        problems.add(at + ".minDwell: " + s.minDwell() + " must be > 0");
+      }
+      if (s.maxDwell().compareTo(s.minDwell()) < 0) {
+        problems.add(at + ".maxDwell: " + s.maxDwell() + " must be >= minDwell " + s.minDwell());
+      }
+    }
+  }
+
+  private static void checkJudge(JudgeSettings j, List<String> problems) {
+    if (!(j.alpha() > 0 && j.alpha() < 0.5)) {
+      problems.add("judge.alpha: " + j.alpha() + " must be in (0, 0.5)");
+    }
+    if (!(j.minimumErrorRatio() > 1.0)) {
+      problems.add("judge.minimumErrorRatio: " + j.minimumErrorRatio() + " must be > 1");
+    }
+    if (!(j.minimumLatencyIncrease() > 0.0)) {
+      problems.add("judge.minimumLatencyIncrease: " + j.minimumLatencyIncrease() + " must be > 0");
+    }
+    if (!(j.guardrailErrorRate() > 0 && j.guardrailErrorRate() <= 1)) {
+      problems.add("judge.guardrailErrorRate: " + j.guardrailErrorRate() + " must be in (0, 1]");
+    }
+    if (j.guardrailMinRequests() < 1) {
+      problems.add("judge.guardrailMinRequests: " + j.guardrailMinRequests() + " must be >= 1");
+    }
+    if (!(j.maxCpuUtilisation() > 0 && j.maxCpuUtilisation() <= 1)) {
+      problems.add("judge.maxCpuUtilisation: " + j.maxCpuUtilisation() + " must be in (0, 1]");
+    }
+    if (!(j.maxMemoryUtilisation() > 0 && j.maxMemoryUtilisation() <= 1)) {
+      problems.add("judge.maxMemoryUtilisation: " + j.maxMemoryUtilisation() + " must be in (0, 1]");
+    }
+  }
+
+  private static void checkMetrics(MetricsSettings m, List<String> problems) {
+    if (isNotPositive(m.alignmentPeriod())) {
+      problems.add("metrics.alignmentPeriod: " + m.alignmentPeriod() + " must be > 0");
+    }
+    if (m.ingestDelay().isNegative()) {
+      problems.add("metrics.ingestDelay: " + m.ingestDelay() + " must be >= 0");
+    }
+  }
+
+  private static void checkSmoke(SmokeCheckSettings s, List<String> problems) {
+    if (!s.path().startsWith("/")) {
+      problems.add("smokeCheck.path: '" + s.path() + "' must start with '/'");
+    }
+    if (s.expectedStatus() < 100 || s.expectedStatus() > 599) {
+      problems.add("smokeCheck.expectedStatus: " + s.expectedStatus() + " is not an HTTP status");
+    }
+    if (s.attempts() < 1 || s.attempts() > 20) {
+      problems.add("smokeCheck.attempts: " + s.attempts() + " must be in 1..20");
+    }
+    if (isNotPositive(s.timeout())) {
+      problems.add("smokeCheck.timeout: " + s.timeout() + " must be > 0");
+    }
+  }
+
+  private static boolean isNotPositive(Duration d) {
+    return d.isZero() || d.isNegative();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.canaryrun.port;
+
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.Rollout;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where rollouts, their audit trails and processed event ids live.
+ *
+ * <p>{@link #save} is the one write: in a single transaction it checks that {@code eventId}
+ * has not been processed for this rollout and that the stored version is
+ * {@code expectedVersion} (0: the rollout must not exist yet), then writes the rollout with
+ * version {@code expectedVersion + 1}, the processed-event record, the audit entries (numbered
+ * after the existing ones, in order) and the service's pointers.
+ */
+public interface RolloutStore {
+  Optional<Rollout> find(String rolloutId);
+
+  /** The service's rollouts that still need the controller (see {@link Rollout#active()}). */
+  Optional<ServicePointer> pointer(String service);
+
+  /** Every rollout with {@link Rollout#active()} true. */
+  List<Rollout> listActive();
+
+  boolean processed(String rolloutId, String eventId);
+
+  SaveResult save(Rollout next, long expectedVersion, String eventId, List<AuditEntry> audit);
+
+  /** The audit trail in order. */
+  List<AuditEntry> audit(String rolloutId);
+
+  /**
+   * {@code services/{service}}: the rollout in flight (if any) and the most recent rollout
+   * (the target of retry, and of rollback after promotion).
+   */
+  record ServicePointer(String service, String activeRolloutId, String lastRolloutId) {}
+}

@@ -1,0 +1,31 @@
+package dev.canaryrun.rollout;
+
+import dev.canaryrun.policy.SmokeCheckSettings;
+import java.util.Map;
+
+/** What a decision asks the outside world to do. The service carries effects out in order. */
+public sealed interface Effect {
+
+  /** Create the candidate revision with a tag and no traffic (or adopt the existing one). */
+  record DeployRevision(String service, String region, String image, String revision, String tag,
+      boolean adopt) implements Effect {}
+
+  /** GET the health path on the candidate's tag URL. */
+  record SmokeCheck(String service, String revision, String url, SmokeCheckSettings settings)
+      implements Effect {}
+
+  /** Give the candidate {@code candidatePercent} and the stable revision the rest. */
+  record SetTraffic(String service, String region, String stableRevision, String candidateRevision,
+      String tag, int candidatePercent) implements Effect {}
+
+  /** A lifecycle notification for canaryrun-events subscribers. */
+  record Notify(NotificationType type, String message, Map<String, Object> details)
+      implements Effect {
+    public Notify {
+      details = Map.copyOf(details);
+    }
+  }
+
+  /** Ask for a targeted tick soon, so the rollout does not wait for the next scheduler minute. */
+  record ScheduleTick(String rolloutId, int expectedStep) implements Effect {}
+}

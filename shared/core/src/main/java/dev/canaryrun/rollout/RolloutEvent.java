@@ -1,0 +1,89 @@
+package dev.canaryrun.rollout;
+
+import dev.canaryrun.judge.Judgement;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Everything that can happen to a rollout. Each event has an id (idempotency: the same id is
+ * applied once) and the time it happened at its source (staleness).
+ */
+public sealed interface RolloutEvent {
+  String eventId();
+
+  Instant occurredAt();
+
+  /** A short type name for logs and the audit trail. */
+  default String type() {
+    return getClass().getSimpleName();
+  }
+
+  /**
+   * A successful build of a watched service. {@code adoptRevision} is set when the build
+   * deployed a no-traffic tagged revision itself (adopt mode), else null.
+   */
+  record BuildSucceeded(String eventId, Instant occurredAt, String service, String region,
+      String image, String buildId, String adoptRevision) implements RolloutEvent {
+    public BuildSucceeded {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(occurredAt, "occurredAt");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(image, "image");
+      Objects.requireNonNull(buildId, "buildId");
+    }
+  }
+
+  /** A newer build of the same service started a rollout; this one steps aside. */
+  record NewerBuild(String eventId, Instant occurredAt, String newRolloutId) implements RolloutEvent {}
+
+  /** The candidate revision exists with no traffic; the stable revision and tag URL are known. */
+  record DeployCompleted(String eventId, Instant occurredAt, String stableRevision,
+      String candidateUrl) implements RolloutEvent {}
+
+  /** Cloud Run refused the candidate (bad image, bad config): permanent. */
+  record DeployFailed(String eventId, Instant occurredAt, String reason) implements RolloutEvent {}
+
+  record SmokeCheckPassed(String eventId, Instant occurredAt, String detail) implements RolloutEvent {}
+
+  record SmokeCheckFailed(String eventId, Instant occurredAt, String detail) implements RolloutEvent {}
+
+  /**
+   * A timer tick. {@code expectedStep} is set on targeted follow-up ticks (stale when the
+   * rollout has moved on). {@code judgement} is the judge's verdict on the buckets that became
+   * final since the last tick; null when the rollout is not being judged.
+   */
+  record Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement)
+      implements RolloutEvent {}
+
+  /** A Cloud Monitoring incident opened on a revision of the service. */
+  record AlertFired(String eventId, Instant occurredAt, String incidentId, String revision,
+      String policyName, String summary) implements RolloutEvent {}
+
+  /** A Cloud Monitoring incident closed. */
+  record AlertResolved(String eventId, Instant occurredAt, String incidentId, String revision)
+      implements RolloutEvent {}
+
+  /**
+   * An operator's command. {@code expiresAt} and {@code atExpiry} apply to PAUSE only
+   * ({@code expiresAt} null = until resumed).
+   */
+  record Command(String eventId, Instant occurredAt, CommandType command, String actor,
+      String reason, Instant expiresAt, ExpiryAction atExpiry) implements RolloutEvent {
+    public Command {
+      Objects.requireNonNull(command, "command");
+      Objects.requireNonNull(actor, "actor");
+      Objects.requireNonNull(reason, "reason");
+      atExpiry = atExpiry == null ? ExpiryAction.RESUME : atExpiry;
+    }
+
+    @Override
+    public String type() {
+      return "Command." + command;
+    }
+  }
+
+  /** Cloud Run confirmed that the candidate now has {@code candidatePercent}. */
+  record TrafficApplied(String eventId, Instant occurredAt, int candidatePercent)
+      implements RolloutEvent {}
+}

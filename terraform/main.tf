@@ -1,0 +1,148 @@
+/**
+ * canaryrun: progressive delivery for Cloud Run.
+ *
+ * Names below are the deployment contract (docs/CONTRACT.md): a test in functions/ checks
+ * them against the Java constants, so change both together.
+ */
+
+locals {
+  # Function key => contract. Keys are short so that derived account IDs fit in 30 characters.
+  functions = {
+    build = {
+      name        = "canaryrun-on-build-finished"
+      entry_point = "dev.canaryrun.functions.OnBuildFinished"
+      topic       = "cloud-builds"
+      description = "Starts a rollout when a build of a watched service succeeds."
+    }
+    tick = {
+      name        = "canaryrun-on-phase-tick"
+      entry_point = "dev.canaryrun.functions.OnPhaseTick"
+      topic       = "canaryrun-ticks"
+      description = "Judges every active rollout and advances, holds, promotes or rolls it back."
+    }
+    alert = {
+      name        = "canaryrun-on-alert-fired"
+      entry_point = "dev.canaryrun.functions.OnAlertFired"
+      topic       = "canaryrun-alerts"
+      description = "Rolls a canary back when a Cloud Monitoring alert fires on its revision."
+    }
+    command = {
+      name        = "canaryrun-on-command"
+      entry_point = "dev.canaryrun.functions.OnCommand"
+      topic       = "canaryrun-commands"
+      description = "Applies operator commands: pause, resume, promote, rollback, retry."
+    }
+  }
+
+  topics = {
+    builds   = "cloud-builds"
+    ticks    = "canaryrun-ticks"
+    alerts   = "canaryrun-alerts"
+    commands = "canaryrun-commands"
+    events   = "canaryrun-events"
+  }
+
+  # cloud-builds may already exist: Cloud Build publishes to it as soon as it does.
+  managed_topics = toset([for key, name in local.topics : name if key != "builds" || var.create_cloud_builds_topic])
+
+  # Topic name => full ID; module-created topics come from the resource so that consumers
+  # are ordered after their creation.
+  topic_ids = merge(
+    { for name in values(local.topics) : name => "projects/${var.project_id}/topics/${name}" },
+    { for name, topic in google_pubsub_topic.topic : name => topic.id },
+  )
+
+  database_id        = var.database_id
+  firestore_location = coalesce(var.firestore_location, var.region)
+  source_bucket_name = coalesce(var.source_bucket_name, "${var.project_id}-canaryrun-source")
+
+  labels = merge(var.labels, {
+    managed-by = "canaryrun"
+  })
+
+  environment_variables = {
+    CANARYRUN_PROJECT               = var.project_id
+    CANARYRUN_DATABASE              = local.database_id
+    CANARYRUN_REGION                = var.region
+    CANARYRUN_EVENTS_TOPIC          = local.topics.events
+    CANARYRUN_TICKS_TOPIC           = local.topics.ticks
+    CANARYRUN_MAX_EVENT_AGE_SECONDS = tostring(var.max_event_age_seconds)
+  }
+
+  # The policy defaults of docs/CONTRACT.md, in the JSON shape the controller reads.
+  policy_defaults = {
+    steps = [
+      { percent = 5, minDwellSeconds = 300, maxDwellSeconds = 900 },
+      { percent = 20, minDwellSeconds = 600, maxDwellSeconds = 1800 },
+      { percent = 50, minDwellSeconds = 900, maxDwellSeconds = 2700 },
+    ]
+    judge = {
+      alpha                  = 0.01
+      minimumErrorRatio      = 1.5
+      minimumLatencyIncrease = 0.2
+      guardrailErrorRate     = 0.2
+      guardrailMinRequests   = 20
+      maxCpuUtilisation      = 0.95
+      maxMemoryUtilisation   = 0.95
+    }
+    metrics    = { alignmentPeriodSeconds = 60, ingestDelaySeconds = 180 }
+    smokeCheck = { path = "/", expectedStatus = 200, attempts = 3, timeoutSeconds = 5 }
+    onNewBuild = "supersede"
+    # The tag that addresses the candidate revision (its URL is https://canary---...).
+    candidateTag = "canary"
+  }
+
+  # Defaults + per-service overrides. Overrides are snake_case (Terraform style) and are
+  # mapped onto the camelCase fields of the policy JSON; unset (null) overrides keep the
+  # default, so the document always carries the complete, effective policy.
+  policies = {
+    for name, svc in var.services : name => {
+      steps = svc.policy.steps == null ? local.policy_defaults.steps : [
+        for s in svc.policy.steps : {
+          percent         = s.percent
+          minDwellSeconds = s.min_dwell_seconds
+          maxDwellSeconds = s.max_dwell_seconds
+        }
+      ]
+      judge = merge(local.policy_defaults.judge, { for k, v in {
+        alpha                  = svc.policy.judge.alpha
+        minimumErrorRatio      = svc.policy.judge.minimum_error_ratio
+        minimumLatencyIncrease = svc.policy.judge.minimum_latency_increase
+        guardrailErrorRate     = svc.policy.judge.guardrail_error_rate
+        guardrailMinRequests   = svc.policy.judge.guardrail_min_requests
+        maxCpuUtilisation      = svc.policy.judge.max_cpu_utilisation
+        maxMemoryUtilisation   = svc.policy.judge.max_memory_utilisation
+      } : k => v if v != null })
+      metrics = merge(local.policy_defaults.metrics, { for k, v in {
+        alignmentPeriodSeconds = svc.policy.metrics.alignment_period_seconds
+        ingestDelaySeconds     = svc.policy.metrics.ingest_delay_seconds
+      } : k => v if v != null })
+      smokeCheck = merge(local.policy_defaults.smokeCheck, { for k, v in {
+        path           = svc.policy.smoke_check.path
+        expectedStatus = svc.policy.smoke_check.expected_status
+        attempts       = svc.policy.smoke_check.attempts
+        timeoutSeconds = svc.policy.smoke_check.timeout_seconds
+      } : k => v if v != null })
+      onNewBuild   = coalesce(svc.policy.on_new_build, local.policy_defaults.onNewBuild)
+      candidateTag = coalesce(svc.policy.candidate_tag, local.policy_defaults.candidateTag)
+    }
+  }
+
+  services = {
+    for name, svc in var.services : name => merge(svc, {
+      region = coalesce(svc.region, var.region)
+    })
+  }
+
+  # Every (function, watched service) pair: each function may shift traffic of any watched
+  # service (rollback can come from a tick, an alert or an operator), so each needs Cloud Run
+  # rights there, and on nothing else.
+  function_services = {
+    for pair in setproduct(keys(local.functions), keys(local.services)) :
+    "${pair[0]}/${pair[1]}" => { function = pair[0], service = pair[1] }
+  }
+}
+
+data "google_project" "this" {
+  project_id = var.project_id
+}

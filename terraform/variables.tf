@@ -1,0 +1,253 @@
+variable "project_id" {
+  description = "ID of the project that hosts canaryrun, its Firestore database and the watched Cloud Run services."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project ID (6-30 lowercase letters, digits and hyphens)."
+  }
+}
+
+variable "region" {
+  description = "Region of the functions, the source bucket and the scheduler job; also the default Cloud Run region of watched services (CANARYRUN_REGION)."
+  type        = string
+}
+
+variable "function_jar_path" {
+  description = "Path to the shaded functions jar built by `mvn -B -DskipTests package` (functions/target/canaryrun-functions.jar)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.function_jar_path, ".jar")
+    error_message = "function_jar_path must point at the shaded .jar built from functions/."
+  }
+}
+
+variable "services" {
+  description = <<-EOT
+    Cloud Run services that canaryrun rolls out, keyed by service name. Each service must
+    already exist (canaryrun shifts traffic between revisions of an existing service).
+    - runtime_service_account: email of the service's runtime identity; the controller needs
+      iam.serviceAccountUser on it to deploy revisions, and on nothing else.
+    - region: Cloud Run region of the service (defaults to var.region).
+    - policy: overrides of the rollout policy (docs/CONTRACT.md); unset fields keep the defaults.
+    - alerts: thresholds of the per-revision alert policies that trigger an immediate rollback.
+  EOT
+  type = map(object({
+    runtime_service_account = string
+    region                  = optional(string)
+    policy = optional(object({
+      steps = optional(list(object({
+        percent           = number
+        min_dwell_seconds = number
+        max_dwell_seconds = number
+      })))
+      judge = optional(object({
+        alpha                    = optional(number)
+        minimum_error_ratio      = optional(number)
+        minimum_latency_increase = optional(number)
+        guardrail_error_rate     = optional(number)
+        guardrail_min_requests   = optional(number)
+        max_cpu_utilisation      = optional(number)
+        max_memory_utilisation   = optional(number)
+      }), {})
+      metrics = optional(object({
+        alignment_period_seconds = optional(number)
+        ingest_delay_seconds     = optional(number)
+      }), {})
+      smoke_check = optional(object({
+        path            = optional(string)
+        expected_status = optional(number)
+        attempts        = optional(number)
+        timeout_seconds = optional(number)
+      }), {})
+      on_new_build  = optional(string)
+      candidate_tag = optional(string)
+    }), {})
+    alerts = optional(object({
+      enabled             = optional(bool, true)
+      error_ratio         = optional(number, 0.05)
+      latency_p99_ms      = optional(number, 2000)
+      duration_seconds    = optional(number, 120)
+    }), {})
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.services) : can(regex("^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$", name))])
+    error_message = "Every key of services must be a Cloud Run service name (lowercase letters, digits, hyphens; at most 49 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : can(regex("^[a-z0-9-]+@[a-z0-9-]+\\.iam\\.gserviceaccount\\.com$", s.runtime_service_account)) || endswith(s.runtime_service_account, "-compute@developer.gserviceaccount.com")])
+    error_message = "runtime_service_account must be a service account email (NAME@PROJECT.iam.gserviceaccount.com or the Compute default account)."
+  }
+
+  validation {
+    # Steps are traffic percentages for the canary; 100 is implicit (promotion), so each
+    # step must be strictly between 0 and 100 and the list strictly increasing.
+    condition = alltrue([
+      for s in values(var.services) : s.policy.steps == null ? true : (
+        length(s.policy.steps) > 0 &&
+        alltrue([for st in s.policy.steps : st.percent > 0 && st.percent < 100 && st.min_dwell_seconds >= 0 && st.max_dwell_seconds >= st.min_dwell_seconds]) &&
+        alltrue([for i in range(1, length(s.policy.steps)) : s.policy.steps[i].percent > s.policy.steps[i - 1].percent])
+      )
+    ])
+    error_message = "policy.steps must be non-empty, with increasing percents in (0, 100) and max_dwell_seconds >= min_dwell_seconds >= 0."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.on_new_build == null ? true : contains(["supersede", "ignore"], s.policy.on_new_build)])
+    error_message = "policy.on_new_build must be \"supersede\" or \"ignore\"."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.judge.alpha == null ? true : (s.policy.judge.alpha > 0 && s.policy.judge.alpha < 1)])
+    error_message = "policy.judge.alpha must be in (0, 1)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.alerts.error_ratio > 0 && s.alerts.error_ratio <= 1 && s.alerts.latency_p99_ms > 0 && s.alerts.duration_seconds >= 0])
+    error_message = "alerts.error_ratio must be in (0, 1], alerts.latency_p99_ms > 0 and alerts.duration_seconds >= 0."
+  }
+}
+
+variable "operators" {
+  description = "IAM members (user:, group:, serviceAccount:, domain:) allowed to publish operator commands (pause, resume, promote, rollback) to canaryrun-commands."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for m in var.operators : can(regex("^(user|group|serviceAccount|domain|principal|principalSet):.+", m))])
+    error_message = "Each operator must be an IAM member such as user:alice@example.com or group:sre@example.com."
+  }
+}
+
+variable "notification" {
+  description = <<-EOT
+    Notification settings.
+    - alert_channels: extra Monitoring notification channel IDs (e.g. the on-call email) that
+      the canary alert policies notify besides canaryrun's own Pub/Sub channel.
+    - events_push_endpoint: HTTPS endpoint (a chat bridge, an audit sink) that receives the
+      lifecycle events of canaryrun-events through a push subscription; null for none.
+    - events_push_service_account: service account whose OIDC token authenticates those pushes.
+    - alert_auto_close_seconds: how long an incident stays open without new data.
+  EOT
+  type = object({
+    alert_channels              = optional(list(string), [])
+    events_push_endpoint        = optional(string)
+    events_push_service_account = optional(string)
+    alert_auto_close_seconds    = optional(number, 1800)
+  })
+  default = {}
+
+  validation {
+    condition     = var.notification.events_push_endpoint == null ? true : startswith(var.notification.events_push_endpoint, "https://")
+    error_message = "notification.events_push_endpoint must be an https:// URL."
+  }
+}
+
+variable "database_id" {
+  description = "Firestore database ID (CANARYRUN_DATABASE)."
+  type        = string
+  default     = "(default)"
+}
+
+variable "create_firestore_database" {
+  description = "Create the Firestore database. Set to false when the project already has it (a project has one (default) database)."
+  type        = bool
+  default     = true
+}
+
+variable "firestore_location" {
+  description = "Firestore location (a region such as europe-west1 or a multi-region such as nam5); defaults to var.region."
+  type        = string
+  default     = null
+}
+
+variable "create_cloud_builds_topic" {
+  description = "Create the cloud-builds topic. Cloud Build publishes build events there once it exists; set to false if the project already has it."
+  type        = bool
+  default     = true
+}
+
+variable "enable_apis" {
+  description = "Enable the Google Cloud APIs that canaryrun needs."
+  type        = bool
+  default     = true
+}
+
+variable "source_bucket_name" {
+  description = "Name of the bucket that holds the function source archive; defaults to <project_id>-canaryrun-source."
+  type        = string
+  default     = null
+}
+
+variable "force_destroy_source_bucket" {
+  description = "Delete the source bucket on destroy even though it holds archives."
+  type        = bool
+  default     = false
+}
+
+variable "function_settings" {
+  description = "Sizing of the four functions. The controller is I/O-bound; one instance per event is plenty."
+  type = object({
+    available_memory   = optional(string, "512M")
+    available_cpu      = optional(string, "1")
+    timeout_seconds    = optional(number, 120)
+    max_instance_count = optional(number, 5)
+    min_instance_count = optional(number, 0)
+  })
+  default = {}
+
+  validation {
+    condition     = var.function_settings.timeout_seconds > 0 && var.function_settings.timeout_seconds <= 540
+    error_message = "function_settings.timeout_seconds must be in (0, 540] for event-driven functions."
+  }
+}
+
+variable "max_event_age_seconds" {
+  description = "Events older than this are dropped with a log line (CANARYRUN_MAX_EVENT_AGE_SECONDS)."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.max_event_age_seconds > 0
+    error_message = "max_event_age_seconds must be positive."
+  }
+}
+
+variable "tick_schedule" {
+  description = "Cron schedule of the Cloud Scheduler job that publishes a tick ({}) to canaryrun-ticks."
+  type        = string
+  default     = "* * * * *"
+}
+
+variable "tick_time_zone" {
+  description = "Time zone of tick_schedule."
+  type        = string
+  default     = "Etc/UTC"
+}
+
+variable "dead_letter_max_delivery_attempts" {
+  description = "Delivery attempts before a message of a canaryrun-owned subscription goes to its <topic>-dead-letter topic."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.dead_letter_max_delivery_attempts >= 5 && var.dead_letter_max_delivery_attempts <= 100
+    error_message = "Pub/Sub accepts between 5 and 100 delivery attempts."
+  }
+}
+
+variable "dead_letter_retention_seconds" {
+  description = "How long dead-lettered messages are kept for inspection and replay."
+  type        = number
+  default     = 604800
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that takes labels."
+  type        = map(string)
+  default     = {}
+}
