@@ -13,6 +13,8 @@ import java.util.Set;
  *
  * @param id stable id derived from the service and the build, so a redelivered build event
  *     finds the rollout it already created
+ * @param builtAt when the build finished; a build event older than the service's latest
+ *     rollout is stale and must not supersede it
  * @param candidateRevision the revision being rolled out (named up front so deploys are
  *     idempotent)
  * @param stableRevision the revision serving users when the rollout started; null until the
@@ -37,6 +39,7 @@ public record Rollout(
     String region,
     String image,
     String buildId,
+    Instant builtAt,
     String candidateRevision,
     String stableRevision,
     String candidateUrl,
@@ -61,6 +64,7 @@ public record Rollout(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(buildId, "buildId");
+    Objects.requireNonNull(builtAt, "builtAt");
     Objects.requireNonNull(candidateRevision, "candidateRevision");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(state, "state");
@@ -89,45 +93,45 @@ public record Rollout(
   }
 
   public Rollout withState(RolloutState s, int step, Instant since, String why) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stableRevision,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, s, step, since, traffic, judge, lastVerdict,
         s == RolloutState.PAUSED ? pause : null, stableIncidents, why, createdAt, updatedAt,
         version);
   }
 
   public Rollout withTraffic(TrafficIntent t) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stableRevision,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, t, judge, lastVerdict, pause,
         stableIncidents, reason, createdAt, updatedAt, version);
   }
 
   public Rollout withDeployment(String stable, String url) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stable, url, adopt,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stable, url, adopt,
         policy, state, stepIndex, stateSince, traffic, judge, lastVerdict, pause, stableIncidents,
         reason, createdAt, updatedAt, version);
   }
 
   public Rollout withJudge(JudgeState j, Verdict v) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stableRevision,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, j, v, pause,
         stableIncidents, reason, createdAt, updatedAt, version);
   }
 
   public Rollout withPause(Pause p) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stableRevision,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge, lastVerdict, p,
         stableIncidents, reason, createdAt, updatedAt, version);
   }
 
   public Rollout withStableIncidents(Set<String> incidents) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stableRevision,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge, lastVerdict,
         pause, incidents, reason, createdAt, updatedAt, version);
   }
 
   /** Stamped by the store on save. */
   public Rollout withVersion(long v, Instant updated) {
-    return new Rollout(id, service, region, image, buildId, candidateRevision, stableRevision,
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge, lastVerdict,
         pause, stableIncidents, reason, createdAt, updated, v);
   }

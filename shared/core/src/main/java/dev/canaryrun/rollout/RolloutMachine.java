@@ -62,7 +62,7 @@ public final class RolloutMachine {
     String id = RolloutIds.forBuild(e.service(), e.buildId());
     boolean adopt = e.adoptRevision() != null;
     String candidate = adopt ? e.adoptRevision() : id;
-    Rollout r = new Rollout(id, e.service(), e.region(), e.image(), e.buildId(), candidate, null,
+    Rollout r = new Rollout(id, e.service(), e.region(), e.image(), e.buildId(), e.occurredAt(), candidate, null,
         null, adopt, policy, DEPLOYING, -1, now, TrafficIntent.none(), null, null, null, Set.of(),
         (adopt ? "adopting revision " + candidate : "deploying " + e.image()) + " with no traffic",
         now, now, 0);
@@ -326,7 +326,7 @@ public final class RolloutMachine {
 
   private Decision restart(Rollout r, Command c, Instant now, String by) {
     boolean deployed = r.stableRevision() != null && r.candidateUrl() != null;
-    Rollout reset = new Rollout(r.id(), r.service(), r.region(), r.image(), r.buildId(),
+    Rollout reset = new Rollout(r.id(), r.service(), r.region(), r.image(), r.buildId(), r.builtAt(),
         r.candidateRevision(), r.stableRevision(), r.candidateUrl(), r.adopt(), r.policy(),
         r.state(), -1, r.stateSince(), TrafficIntent.none(), null, null, null, Set.of(),
         r.reason(), r.createdAt(), r.updatedAt(), r.version());
