@@ -1,0 +1,90 @@
+package dev.canaryrun.memory;
+
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.Rollout;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link RolloutStore} in memory with the same semantics as the Firestore one (one atomic
+ * save with dedupe and optimistic version). Used by tests and by the demo when the Firestore
+ * emulator is not installed.
+ */
+public final class InMemoryRolloutStore implements RolloutStore {
+  private final Clock clock;
+  private final Map<String, Rollout> rollouts = new HashMap<>();
+  private final Map<String, List<AuditEntry>> audits = new HashMap<>();
+  private final Map<String, Set<String>> processed = new HashMap<>();
+  private final Map<String, ServicePointer> pointers = new HashMap<>();
+  private int saves;
+
+  public InMemoryRolloutStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized Optional<Rollout> find(String rolloutId) {
+    return Optional.ofNullable(rollouts.get(rolloutId));
+  }
+
+  @Override
+  public synchronized Optional<ServicePointer> pointer(String service) {
+    return Optional.ofNullable(pointers.get(service));
+  }
+
+  @Override
+  public synchronized List<Rollout> listActive() {
+    return rollouts.values().stream()
+        .filter(Rollout::active)
+        .sorted(Comparator.comparing(Rollout::createdAt).thenComparing(Rollout::id))
+        .toList();
+  }
+
+  @Override
+  public synchronized boolean processed(String rolloutId, String eventId) {
+    return processed.getOrDefault(rolloutId, Set.of()).contains(eventId);
+  }
+
+  @Override
+  public synchronized SaveResult save(Rollout next, long expectedVersion, String eventId,
+      List<AuditEntry> audit) {
+    if (processed(next.id(), eventId)) {
+      return SaveResult.DUPLICATE;
+    }
+    Rollout current = rollouts.get(next.id());
+    long currentVersion = current == null ? 0 : current.version();
+    if (currentVersion != expectedVersion) {
+      return SaveResult.CONFLICT;
+    }
+    rollouts.put(next.id(), next.withVersion(expectedVersion + 1, clock.instant()));
+    processed.computeIfAbsent(next.id(), k -> new HashSet<>()).add(eventId);
+    audits.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(audit);
+    ServicePointer p = pointers.getOrDefault(next.service(),
+        new ServicePointer(next.service(), null, null));
+    String last = expectedVersion == 0 ? next.id() : p.lastRolloutId();
+    String active = next.active() ? next.id()
+        : next.id().equals(p.activeRolloutId()) ? null : p.activeRolloutId();
+    pointers.put(next.service(), new ServicePointer(next.service(), active, last));
+    saves++;
+    return SaveResult.SAVED;
+  }
+
+  @Override
+  public synchronized List<AuditEntry> audit(String rolloutId) {
+    return List.copyOf(audits.getOrDefault(rolloutId, List.of()));
+  }
+
+  /** How many saves succeeded: lets tests prove a duplicate wrote nothing. */
+  public synchronized int saveCount() {
+    return saves;
+  }
+}

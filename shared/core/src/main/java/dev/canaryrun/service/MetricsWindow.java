@@ -1,0 +1,27 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.judge.JudgeInput;
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.MetricBucket;
+import dev.canaryrun.rollout.Rollout;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The final buckets one tick read for one rollout's canary and stable revisions. The judgement
+ * is computed from it against the rollout as last loaded, so that a retry after a concurrent
+ * save judges from the fresh judge state and buckets are still consumed exactly once.
+ */
+record MetricsWindow(List<MetricBucket> canary, List<MetricBucket> stable, Instant finalUntil) {
+
+  Judgement judge(CanaryJudge judge, Rollout r) {
+    Instant from = r.judge().consumedUntil();
+    JudgeInput input = new JudgeInput(
+        canary.stream().filter(b -> !b.start().isBefore(from)).toList(),
+        stable.stream().filter(b -> !b.start().isBefore(from)).toList(),
+        r.traffic().candidatePercent(),
+        finalUntil);
+    return judge.judge(r.judge(), r.policy().judge(), input);
+  }
+}

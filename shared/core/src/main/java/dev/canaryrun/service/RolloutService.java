@@ -1,0 +1,377 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.port.EventPublisher;
+import dev.canaryrun.port.MetricsReader;
+import dev.canaryrun.port.PermanentFailure;
+import dev.canaryrun.port.PolicyStore;
+import dev.canaryrun.port.PolicyStore.WatchedService;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.port.SmokeChecker;
+import dev.canaryrun.port.TrafficRouter;
+import dev.canaryrun.policy.NewBuildAction;
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.CommandType;
+import dev.canaryrun.rollout.Decision;
+import dev.canaryrun.rollout.Effect;
+import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.Notify;
+import dev.canaryrun.rollout.Effect.ScheduleTick;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.rollout.Effect.SmokeCheck;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent;
+import dev.canaryrun.rollout.RolloutEvent.AlertFired;
+import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
+import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.rollout.RolloutEvent.Command;
+import dev.canaryrun.rollout.RolloutEvent.DeployCompleted;
+import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
+import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
+import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
+import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
+import dev.canaryrun.rollout.RolloutEvent.Tick;
+import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import dev.canaryrun.rollout.RolloutIds;
+import dev.canaryrun.rollout.RolloutMachine;
+import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.service.HandleResult.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The application service: turns an incoming event into a decision of the pure
+ * {@link RolloutMachine}, persists it (state, desired traffic, audit, processed event id) in
+ * one store write, then carries out its effects through the ports and feeds their outcomes
+ * back as events (deploy completed, smoke check passed, traffic applied).
+ *
+ * <p>Delivery is at-least-once and unordered, so: events are deduplicated per rollout by id;
+ * a concurrent save (version conflict) reloads and decides again; a traffic intent that was
+ * recorded but not applied (a crash in between) is re-applied by the next event that touches
+ * the rollout, including a redelivery of the same one. Transient port failures propagate so
+ * that Pub/Sub redelivers; business outcomes are results, never exceptions.
+ */
+public final class RolloutService {
+  private static final int MAX_CONFLICT_RETRIES = 8;
+
+  private final RolloutStore store;
+  private final PolicyStore policies;
+  private final TrafficRouter router;
+  private final SmokeChecker smoke;
+  private final EventPublisher publisher;
+  private final CanaryJudge judge;
+  private final MetricsCollector metrics;
+  private final Clock clock;
+  private final Duration maxEventAge;
+  private final RolloutMachine machine = new RolloutMachine();
+
+  public RolloutService(RolloutStore store, PolicyStore policies, TrafficRouter router,
+      MetricsReader metrics, SmokeChecker smoke, EventPublisher publisher, CanaryJudge judge,
+      Clock clock, Duration maxEventAge) {
+    this.store = store;
+    this.policies = policies;
+    this.router = router;
+    this.smoke = smoke;
+    this.publisher = publisher;
+    this.judge = judge;
+    this.metrics = new MetricsCollector(metrics);
+    this.clock = clock;
+    this.maxEventAge = maxEventAge;
+  }
+
+  // ---- entry points, one per function ------------------------------------------------------
+
+  public HandleResult onBuildSucceeded(BuildSucceeded e) {
+    Optional<HandleResult> stale = stale(e.eventId(), e.occurredAt(), null);
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    Optional<WatchedService> watched = policies.find(e.service());
+    if (watched.isEmpty()) {
+      return log(HandleResult.ignored(null, "service " + e.service()
+          + " is not watched by canaryrun (no policies/" + e.service() + " document)"), e);
+    }
+    String id = RolloutIds.forBuild(e.service(), e.buildId());
+    if (store.find(id).isPresent()) {
+      return redriveOnly(id, e.eventId(), "build " + e.buildId() + " already has rollout " + id);
+    }
+    ServicePointer pointer = store.pointer(e.service()).orElse(null);
+    if (pointer != null && pointer.lastRolloutId() != null) {
+      Optional<Rollout> last = store.find(pointer.lastRolloutId());
+      if (last.isPresent() && last.get().builtAt().isAfter(e.occurredAt())) {
+        return log(HandleResult.ignored(null, "build " + e.buildId() + " finished at "
+            + e.occurredAt() + ", before the build of the service's latest rollout "
+            + last.get().id() + " (" + last.get().builtAt() + "): an out-of-order delivery"), e);
+      }
+    }
+    if (pointer != null && pointer.activeRolloutId() != null) {
+      String inFlight = pointer.activeRolloutId();
+      if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
+        return log(HandleResult.ignored(inFlight, "rollout " + inFlight
+            + " is in flight and the policy ignores newer builds (onNewBuild=ignore)"), e);
+      }
+      apply(inFlight, r -> new NewerBuild(e.eventId() + "/supersede", e.occurredAt(), id));
+    }
+    Decision d = machine.start(e, watched.get().policy(), clock.instant());
+    SaveResult saved = store.save(d.next(), 0, e.eventId(), d.audit());
+    if (saved != SaveResult.SAVED) {
+      return redriveOnly(id, e.eventId(), "rollout " + id + " was created concurrently");
+    }
+    logDecision(d, e);
+    carryOut(d.next().withVersion(1, clock.instant()), d.effects(), e.eventId());
+    return result(id, Status.APPLIED, "rollout started for build " + e.buildId());
+  }
+
+  public List<HandleResult> onTick(TickRequest t) {
+    Optional<HandleResult> stale = stale(t.eventId(), t.occurredAt(), t.rolloutId());
+    if (stale.isPresent()) {
+      return List.of(stale.get());
+    }
+    List<Rollout> rollouts;
+    if (t.rolloutId() != null) {
+      rollouts = store.find(t.rolloutId()).stream().toList();
+      if (rollouts.isEmpty()) {
+        return List.of(HandleResult.ignored(t.rolloutId(), "no rollout " + t.rolloutId()));
+      }
+    } else {
+      rollouts = store.listActive();
+    }
+    Instant now = clock.instant();
+    List<Rollout> judged = rollouts.stream()
+        .filter(r -> r.state().judged() && r.judge() != null && r.stableRevision() != null)
+        .toList();
+    Map<String, MetricsWindow> windows = metrics.collect(judged, now);
+    List<HandleResult> results = new ArrayList<>();
+    for (Rollout r : rollouts) {
+      MetricsWindow w = windows.get(r.id());
+      results.add(apply(r.id(), fresh -> new Tick(t.eventId(), t.occurredAt(), t.expectedStep(),
+          w != null && fresh.state().judged() && fresh.judge() != null
+              ? w.judge(judge, fresh)
+              : null)));
+    }
+    return results;
+  }
+
+  public HandleResult onAlert(AlertRequest a) {
+    Optional<HandleResult> stale = stale(a.eventId(), a.occurredAt(), null);
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    String target = store.pointer(a.service()).map(ServicePointer::activeRolloutId).orElse(null);
+    if (target == null) {
+      return HandleResult.ignored(null, "incident " + a.incidentId() + " on " + a.revision()
+          + ": no rollout of " + a.service() + " is in flight");
+    }
+    RolloutEvent e = a.open()
+        ? new AlertFired(a.eventId(), a.occurredAt(), a.incidentId(), a.revision(), a.policyName(),
+            a.summary())
+        : new AlertResolved(a.eventId(), a.occurredAt(), a.incidentId(), a.revision());
+    return apply(target, r -> e);
+  }
+
+  public HandleResult onCommand(CommandRequest c) {
+    Optional<HandleResult> stale = stale(c.eventId(), c.occurredAt(), c.rolloutId());
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    ServicePointer pointer = store.pointer(c.service()).orElse(null);
+    String active = pointer == null ? null : pointer.activeRolloutId();
+    String last = pointer == null ? null : pointer.lastRolloutId();
+    boolean historical = c.command() == CommandType.RETRY || c.command() == CommandType.ROLLBACK;
+    String target = c.rolloutId() != null ? c.rolloutId() : active != null ? active
+        : historical ? last : null;
+    if (target == null) {
+      return log(new HandleResult(Status.REJECTED, null, null, "rejected "
+          + c.command().name().toLowerCase() + " from " + c.actor() + ": service " + c.service()
+          + " has no rollout " + (historical ? "" : "in flight")), c);
+    }
+    Optional<Rollout> found = store.find(target);
+    if (found.isEmpty() || !found.get().service().equals(c.service())) {
+      return log(new HandleResult(Status.REJECTED, target, null, "rejected "
+          + c.command().name().toLowerCase() + " from " + c.actor() + ": no rollout " + target
+          + " of service " + c.service()), c);
+    }
+    if (historical && !target.equals(active) && !target.equals(last)) {
+      return rejectAudited(found.get(), c, "rollout " + target + " is not the service's latest"
+          + " (latest: " + last + "); only the latest rollout can be retried or rolled back");
+    }
+    if (c.command() == CommandType.RETRY && active != null && !active.equals(target)) {
+      return rejectAudited(found.get(), c, "rollout " + active + " is in flight");
+    }
+    return apply(target, r -> new Command(c.eventId(), c.occurredAt(), c.command(), c.actor(),
+        c.reason(), c.expiresAt(), c.atExpiry()));
+  }
+
+  // ---- the load / decide / save / carry-out loop ---------------------------------------------
+
+  private HandleResult apply(String rolloutId, Function<Rollout, RolloutEvent> eventFor) {
+    for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      Optional<Rollout> loaded = store.find(rolloutId);
+      if (loaded.isEmpty()) {
+        return HandleResult.ignored(rolloutId, "no rollout " + rolloutId);
+      }
+      Rollout r = loaded.get();
+      RolloutEvent e = eventFor.apply(r);
+      if (store.processed(rolloutId, e.eventId())) {
+        redrivePending(r, e.eventId());
+        return log(result(rolloutId, Status.DUPLICATE, "event " + e.eventId()
+            + " was already applied to " + rolloutId), e);
+      }
+      Decision d = machine.decide(r, e, clock.instant());
+      if (!d.changed()) {
+        redrivePending(r, e.eventId());
+        return log(new HandleResult(Status.IGNORED, rolloutId, r.state(),
+            e.type() + " does not apply to " + rolloutId + " in " + r.state()
+                + (r.stepIndex() >= 0 ? " at step " + (r.stepIndex() + 1) : "")), e);
+      }
+      SaveResult saved = store.save(d.next(), r.version(), e.eventId(), d.audit());
+      if (saved == SaveResult.CONFLICT) {
+        continue; // someone saved first: reload and decide on their state
+      }
+      if (saved == SaveResult.DUPLICATE) {
+        return log(result(rolloutId, Status.DUPLICATE, "event " + e.eventId()
+            + " was applied concurrently to " + rolloutId), e);
+      }
+      logDecision(d, e);
+      Rollout stored = d.next().withVersion(r.version() + 1, clock.instant());
+      carryOut(stored, d.effects(), e.eventId());
+      boolean rejected = d.next().equals(r) && e instanceof Command;
+      String message = d.audit().isEmpty() ? "evidence updated" : d.audit().get(0).message();
+      return result(rolloutId, rejected ? Status.REJECTED : Status.APPLIED, message);
+    }
+    throw new dev.canaryrun.port.TransientFailure("rollout " + rolloutId + " was modified "
+        + MAX_CONFLICT_RETRIES + " times concurrently; giving up so that Pub/Sub redelivers");
+  }
+
+  /** Carries out effects in order; each outcome is fed back to the machine as an event. */
+  private void carryOut(Rollout r, List<Effect> effects, String cause) {
+    for (Effect effect : effects) {
+      if (effect instanceof DeployRevision d) {
+        RolloutEvent outcome;
+        try {
+          TrafficRouter.Deployment dep = router.deploy(d);
+          outcome = new DeployCompleted(cause + "/deployed", clock.instant(), dep.stableRevision(),
+              dep.candidateUrl());
+        } catch (PermanentFailure f) {
+          outcome = new DeployFailed(cause + "/deploy-failed", clock.instant(), f.getMessage());
+        }
+        RolloutEvent ev = outcome;
+        apply(r.id(), x -> ev);
+      } else if (effect instanceof SmokeCheck s) {
+        SmokeChecker.Result res = smoke.check(s);
+        RolloutEvent ev = res.passed()
+            ? new SmokeCheckPassed(cause + "/smoke", clock.instant(), res.detail())
+            : new SmokeCheckFailed(cause + "/smoke", clock.instant(), res.detail());
+        apply(r.id(), x -> ev);
+      } else if (effect instanceof SetTraffic t) {
+        applyTraffic(r.id(), t, cause);
+      } else if (effect instanceof Notify n) {
+        bestEffort(() -> publisher.notify(r, n), r, "notification " + n.type());
+      } else if (effect instanceof ScheduleTick t) {
+        bestEffort(() -> publisher.scheduleTick(t), r, "follow-up tick");
+      }
+    }
+  }
+
+  private void applyTraffic(String rolloutId, SetTraffic t, String cause) {
+    try {
+      router.setTraffic(t);
+    } catch (PermanentFailure f) {
+      // The intent stays pending and the next event re-drives it; loud, because someone must
+      // fix a permission or a config for this to ever succeed.
+      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
+          "rolloutId", rolloutId, "service", t.service(), "candidatePercent", t.candidatePercent());
+      return;
+    }
+    int p = t.candidatePercent();
+    apply(rolloutId, x -> new TrafficApplied(cause + "/applied-" + p, clock.instant(), p));
+  }
+
+  private void redrivePending(Rollout r, String cause) {
+    if (!r.traffic().pending() || r.stableRevision() == null) {
+      return;
+    }
+    DecisionLog.info("re-applying traffic intent recorded but not confirmed: candidate "
+            + r.traffic().candidatePercent() + "%", "rolloutId", r.id(), "service", r.service(),
+        "eventId", cause);
+    applyTraffic(r.id(), new SetTraffic(r.service(), r.region(), r.stableRevision(),
+        r.candidateRevision(), r.policy().candidateTag(), r.traffic().candidatePercent()),
+        cause + "/redrive-v" + r.version());
+  }
+
+  private HandleResult redriveOnly(String rolloutId, String eventId, String message) {
+    store.find(rolloutId).ifPresent(r -> redrivePending(r, eventId));
+    return result(rolloutId, Status.DUPLICATE, message);
+  }
+
+  private HandleResult rejectAudited(Rollout r, CommandRequest c, String why) {
+    String msg = "rejected " + c.command().name().toLowerCase() + " from " + c.actor() + ": " + why;
+    AuditEntry a = new AuditEntry(clock.instant(), c.eventId(), "Command." + c.command(),
+        c.actor(), r.state(), r.state(), r.traffic().candidatePercent(),
+        r.traffic().candidatePercent(), msg, null);
+    SaveResult saved = store.save(r, r.version(), c.eventId(), List.of(a));
+    if (saved == SaveResult.DUPLICATE) {
+      return result(r.id(), Status.DUPLICATE, "event " + c.eventId() + " was already applied");
+    }
+    return log(new HandleResult(Status.REJECTED, r.id(), r.state(), msg), c.eventId());
+  }
+
+  private Optional<HandleResult> stale(String eventId, Instant occurredAt, String rolloutId) {
+    Duration age = Duration.between(occurredAt, clock.instant());
+    if (age.compareTo(maxEventAge) <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(log(HandleResult.ignored(rolloutId, "event " + eventId + " is "
+        + age.toSeconds() + " s old (limit " + maxEventAge.toSeconds() + " s): dropped"), eventId));
+  }
+
+  private void bestEffort(Runnable action, Rollout r, String what) {
+    // Notifications must never block a rollback: a failed publish is logged, not retried.
+    try {
+      action.run();
+    } catch (RuntimeException ex) {
+      DecisionLog.warn(what + " could not be published: " + ex.getMessage(), "rolloutId", r.id(),
+          "service", r.service());
+    }
+  }
+
+  private HandleResult result(String rolloutId, Status status, String message) {
+    RolloutState state = store.find(rolloutId).map(Rollout::state).orElse(null);
+    return new HandleResult(status, rolloutId, state, message);
+  }
+
+  private static void logDecision(Decision d, RolloutEvent e) {
+    Rollout r = d.next();
+    for (AuditEntry a : d.audit()) {
+      DecisionLog.info(a.message(), "rolloutId", r.id(), "service", r.service(),
+          "eventId", e.eventId(), "event", e.type(), "from", a.from().name(), "to", a.to().name(),
+          "trafficBefore", a.trafficBefore(), "trafficAfter", a.trafficAfter(),
+          "verdict", a.verdict() == null ? null : a.verdict().outcome().name(),
+          "evidence", a.verdict() == null ? null : a.verdict().summary());
+    }
+  }
+
+  private static HandleResult log(HandleResult h, RolloutEvent e) {
+    return log(h, e.eventId());
+  }
+
+  private static HandleResult log(HandleResult h, String eventId) {
+    DecisionLog.info(h.message(), "rolloutId", h.rolloutId(), "eventId", eventId,
+        "status", h.status().name());
+    return h;
+  }
+
+  private static HandleResult log(HandleResult h, CommandRequest c) {
+    DecisionLog.info(h.message(), "rolloutId", h.rolloutId(), "eventId", c.eventId(),
+        "service", c.service(), "status", h.status().name());
+    return h;
+  }
+}
