@@ -1,0 +1,78 @@
+package dev.canaryrun.local;
+
+import com.google.api.MetricDescriptor.MetricKind;
+import com.google.api.MetricDescriptor.ValueType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Cloud Run metrics the emulator serves, each computed from the raw records of the
+ * {@link TimeSeriesStore}. Bucket layouts are fixed per metric, as in the real API, so
+ * distributions of different revisions and minutes can be summed bucket-wise.
+ */
+enum RunMetric {
+
+  REQUEST_COUNT("run.googleapis.com/request_count", ValueType.INT64, "1", null),
+  REQUEST_LATENCIES("run.googleapis.com/request_latencies", ValueType.DISTRIBUTION, "ms",
+      // 1 ms .. ~4e14 ms in factors of 1.4: the shape Google's serving latency metrics use.
+      new Histogram.Exponential(100, 1.4, 1.0)),
+  CPU_UTILIZATIONS("run.googleapis.com/container/cpu/utilizations", ValueType.DISTRIBUTION,
+      "10^2.%", new Histogram.Linear(100, 0.01, 0.0)),
+  MEMORY_UTILIZATIONS("run.googleapis.com/container/memory/utilizations",
+      ValueType.DISTRIBUTION, "10^2.%", new Histogram.Linear(100, 0.01, 0.0));
+
+  /** One observation: a request (value 1 or its latency) or a utilisation level. */
+  record Sample(Map<String, String> metricLabels, RevisionKey resource, Instant at,
+      double value) {}
+
+  final String type;
+  final ValueType valueType;
+  final String unit;
+  final Histogram.Layout layout;
+
+  RunMetric(String type, ValueType valueType, String unit, Histogram.Layout layout) {
+    this.type = type;
+    this.valueType = valueType;
+    this.unit = unit;
+    this.layout = layout;
+  }
+
+  MetricKind kind() {
+    return MetricKind.DELTA;
+  }
+
+  static Optional<RunMetric> byType(String type) {
+    for (RunMetric m : values()) {
+      if (m.type.equals(type)) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
+  }
+
+  List<Sample> samples(List<RequestRecord> requests, List<UtilisationRecord> utilisations) {
+    List<Sample> out = new ArrayList<>();
+    switch (this) {
+      case REQUEST_COUNT, REQUEST_LATENCIES -> {
+        for (RequestRecord r : requests) {
+          Map<String, String> labels = Map.of(
+              "response_code", Integer.toString(r.statusCode()),
+              "response_code_class", r.responseCodeClass());
+          out.add(new Sample(labels, r.resource(), r.at(),
+              this == REQUEST_COUNT ? 1 : r.latencyMs()));
+        }
+      }
+      case CPU_UTILIZATIONS, MEMORY_UTILIZATIONS -> {
+        for (UtilisationRecord u : utilisations) {
+          out.add(new Sample(Map.of(), u.resource(), u.at(),
+              this == CPU_UTILIZATIONS ? u.cpu() : u.memory()));
+        }
+      }
+      default -> throw new IllegalStateException(name());
+    }
+    return out;
+  }
+}
