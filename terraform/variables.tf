@@ -65,10 +65,10 @@ variable "services" {
       candidate_tag = optional(string)
     }), {})
     alerts = optional(object({
-      enabled             = optional(bool, true)
-      error_ratio         = optional(number, 0.05)
-      latency_p99_ms      = optional(number, 2000)
-      duration_seconds    = optional(number, 120)
+      enabled          = optional(bool, true)
+      error_ratio      = optional(number, 0.05)
+      latency_p99_ms   = optional(number, 2000)
+      duration_seconds = optional(number, 120)
     }), {})
   }))
   default = {}

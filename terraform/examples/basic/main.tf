@@ -1,0 +1,48 @@
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+module "canaryrun" {
+  source = "../.."
+
+  project_id        = var.project_id
+  region            = var.region
+  function_jar_path = var.function_jar_path
+
+  services = {
+    checkout = {
+      runtime_service_account = "checkout-runtime@${var.project_id}.iam.gserviceaccount.com"
+      # A cautious first step and a stricter judge for the revenue path.
+      policy = {
+        steps = [
+          { percent = 1, min_dwell_seconds = 600, max_dwell_seconds = 1800 },
+          { percent = 10, min_dwell_seconds = 600, max_dwell_seconds = 1800 },
+          { percent = 50, min_dwell_seconds = 900, max_dwell_seconds = 2700 },
+        ]
+        judge = {
+          alpha = 0.005
+        }
+      }
+      alerts = {
+        error_ratio    = 0.02
+        latency_p99_ms = 1500
+      }
+    }
+    # Defaults everywhere: 5% -> 20% -> 50% -> 100%.
+    catalog = {
+      runtime_service_account = "catalog-runtime@${var.project_id}.iam.gserviceaccount.com"
+      region                  = "europe-west4"
+    }
+  }
+
+  operators = var.operators
+
+  notification = {
+    alert_channels = var.alert_channels
+  }
+
+  labels = {
+    team = "platform"
+  }
+}
