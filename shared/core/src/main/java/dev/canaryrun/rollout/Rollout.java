@@ -99,6 +99,13 @@ public record Rollout(
         version);
   }
 
+  /** PAUSED at the current step: the one transition that must carry a pause. */
+  public Rollout paused(Pause p, Instant since, String why) {
+    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision,
+        stableRevision, candidateUrl, adopt, policy, RolloutState.PAUSED, stepIndex, since,
+        traffic, judge, lastVerdict, p, stableIncidents, why, createdAt, updatedAt, version);
+  }
+
   public Rollout withTraffic(TrafficIntent t) {
     return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, t, judge, lastVerdict, pause,
@@ -114,12 +121,6 @@ public record Rollout(
   public Rollout withJudge(JudgeState j, Verdict v) {
     return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
         candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, j, v, pause,
-        stableIncidents, reason, createdAt, updatedAt, version);
-  }
-
-  public Rollout withPause(Pause p) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
-        candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge, lastVerdict, p,
         stableIncidents, reason, createdAt, updatedAt, version);
   }
 

@@ -193,11 +193,10 @@ public final class RolloutMachine {
     if (v.outcome() == Outcome.INCONCLUSIVE && dwell.compareTo(step.maxDwell()) >= 0) {
       Pause pause = new Pause(CONTROLLER, "inconclusive after the step's maximum dwell", null,
           ExpiryAction.RESUME);
-      Rollout next = judged.withState(PAUSED, r.stepIndex(), now,
-              "paused: the judge is still inconclusive after " + dwell.toSeconds()
-                  + " s at " + step.percent() + "% (maximum dwell " + step.maxDwell().toSeconds()
-                  + " s); an operator decides: resume, promote or rollback")
-          .withPause(pause);
+      Rollout next = judged.paused(pause, now,
+          "paused: the judge is still inconclusive after " + dwell.toSeconds()
+              + " s at " + step.percent() + "% (maximum dwell " + step.maxDwell().toSeconds()
+              + " s); an operator decides: resume, promote or rollback");
       return transition(r, next, e, now, CONTROLLER, next.reason() + ". " + v.summary(), v,
           List.of(notify(NotificationType.PAUSED, next, next.reason())));
     }
@@ -285,8 +284,8 @@ public final class RolloutMachine {
         Pause p = new Pause(c.actor(), c.reason(), c.expiresAt(), c.atExpiry());
         String until = c.expiresAt() == null ? "until resumed"
             : "until " + c.expiresAt() + ", then " + c.atExpiry().name().toLowerCase();
-        Rollout next = r.withState(PAUSED, r.stepIndex(), s == PAUSED ? r.stateSince() : now,
-            "paused at " + r.traffic().candidatePercent() + "% " + until + by).withPause(p);
+        Rollout next = r.paused(p, s == PAUSED ? r.stateSince() : now,
+            "paused at " + r.traffic().candidatePercent() + "% " + until + by);
         yield transition(r, next, c, now, c.actor(), next.reason(), null,
             List.of(notify(NotificationType.PAUSED, next, next.reason())));
       }
@@ -360,7 +359,9 @@ public final class RolloutMachine {
   // ---- superseding, rollback, traffic confirmation --------------------------------------------
 
   private Decision onNewerBuild(Rollout r, NewerBuild e, Instant now) {
-    if (r.state().terminal()) {
+    if (r.state().terminal() || r.state() == PROMOTING || r.state() == ROLLING_BACK) {
+      // Those two are finishing an outcome already decided (and applied within the same
+      // invocation); the newer rollout starts from whatever they leave serving.
       return Decision.noop(r);
     }
     boolean hadTraffic = r.traffic().candidatePercent() > 0 || r.traffic().pending();

@@ -1,0 +1,70 @@
+package dev.canaryrun.rollout;
+
+import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.rollout.RolloutEvent.Command;
+import dev.canaryrun.rollout.RolloutEvent.DeployCompleted;
+import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
+import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
+import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
+import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import java.time.Instant;
+import java.util.Map;
+
+/** Builds rollouts in every state by driving the real machine from a build event. */
+final class Rollouts {
+  static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  static final String SERVICE = "checkout";
+  static final String STABLE = "checkout-00041-abc";
+  static final RolloutMachine MACHINE = new RolloutMachine();
+
+  private Rollouts() {}
+
+  static BuildSucceeded build(String buildId) {
+    return new BuildSucceeded("build-" + buildId, T0, SERVICE, "europe-west1",
+        "europe-docker.pkg.dev/p/app/checkout@sha256:" + "a".repeat(64), buildId, null);
+  }
+
+  static Rollout in(RolloutState s) {
+    Rollout deploying = MACHINE.start(build("b1234567"), RolloutPolicy.defaults(), T0).next();
+    Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
+        "https://canary---checkout-xyz.a.run.app"));
+    Rollout canary = step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),
+        new TrafficApplied("a5", T0, 5));
+    return switch (s) {
+      case DEPLOYING -> deploying;
+      case VERIFYING -> verifying;
+      case CANARY -> canary;
+      case PAUSED -> step(canary, command("p", CommandType.PAUSE));
+      case PROMOTING -> step(canary, command("pr", CommandType.PROMOTE));
+      case PROMOTED -> step(in(RolloutState.PROMOTING), new TrafficApplied("a100", T0, 100));
+      case ROLLING_BACK -> step(canary, command("rb", CommandType.ROLLBACK));
+      case ROLLED_BACK -> step(in(RolloutState.ROLLING_BACK), new TrafficApplied("a0", T0, 0));
+      case SUPERSEDED -> step(step(canary, new NewerBuild("n", T0, "checkout-newer")),
+          new TrafficApplied("a0", T0, 0));
+      case FAILED -> step(verifying, new SmokeCheckFailed("sf", T0, "503"));
+    };
+  }
+
+  static Rollout step(Rollout r, RolloutEvent e) {
+    Decision d = MACHINE.decide(r, e, T0);
+    if (!d.changed()) {
+      throw new IllegalStateException(e + " did not change " + r.state());
+    }
+    return d.next();
+  }
+
+  static Command command(String id, CommandType type) {
+    return new Command(id, T0, type, "alice@example.com", "testing", null, null);
+  }
+
+  static Judgement judgement(Rollout r, Outcome o) {
+    JudgeState before = r.judge() == null ? JudgeState.startingAt(T0) : r.judge();
+    return new Judgement(new Verdict(o, o + " by test", java.util.List.of()),
+        new JudgeState(before.consumedUntil().plusSeconds(60), Map.of("ticks", before.value("ticks") + 1)));
+  }
+}
