@@ -1,0 +1,169 @@
+package dev.canaryrun.rollout;
+
+import static dev.canaryrun.rollout.Rollouts.MACHINE;
+import static dev.canaryrun.rollout.Rollouts.T0;
+import static dev.canaryrun.rollout.Rollouts.judgement;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.rollout.Effect.ScheduleTick;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.rollout.RolloutEvent.AlertFired;
+import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
+import dev.canaryrun.rollout.RolloutEvent.Command;
+import dev.canaryrun.rollout.RolloutEvent.Tick;
+import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Sequences through the machine with time passing: dwell, expiry, holds, explanations. */
+class RolloutMachineTest {
+
+  private static Decision tick(Rollout r, Outcome o, Instant at) {
+    return MACHINE.decide(r, new Tick("tick-" + at, at, null, judgement(r, o)), at);
+  }
+
+  private static Rollout applied(Decision d, Instant at) {
+    Rollout r = d.next();
+    return r.traffic().pending()
+        ? MACHINE.decide(r, new TrafficApplied("ap", at, r.traffic().candidatePercent()), at).next()
+        : r;
+  }
+
+  @Test
+  void healthyCandidateWalksEveryStepAfterItsMinimumDwellThenPromotes() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Instant t = T0;
+    int[] expected = {20, 50, 100};
+    for (int step = 0; step < 3; step++) {
+      Duration min = r.policy().step(step).minDwell();
+      // One second short of the minimum dwell: a PASS holds.
+      Decision early = tick(r, Outcome.PASS, t.plus(min).minusSeconds(1));
+      assertEquals(r.stepIndex(), early.next().stepIndex());
+      assertTrue(early.audit().isEmpty(), "a hold only stores evidence");
+      t = t.plus(min);
+      Decision d = tick(r, Outcome.PASS, t);
+      assertEquals(expected[step], d.next().traffic().candidatePercent());
+      assertTrue(d.audit().get(0).message().contains("minimum dwell " + min.toSeconds() + " s"),
+          d.audit().get(0).message());
+      assertEquals(Outcome.PASS, d.audit().get(0).verdict().outcome());
+      r = applied(d, t);
+    }
+    assertEquals(RolloutState.PROMOTED, r.state());
+    assertFalse(r.active());
+  }
+
+  @Test
+  void inconclusiveExtendsThePhaseUpToItsMaximumDwellThenPausesAndNotifies() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Duration max = r.policy().step(0).maxDwell();
+    Decision before = tick(r, Outcome.INCONCLUSIVE, T0.plus(max).minusSeconds(1));
+    assertEquals(RolloutState.CANARY, before.next().state());
+    Decision at = tick(r, Outcome.INCONCLUSIVE, T0.plus(max));
+    assertEquals(RolloutState.PAUSED, at.next().state());
+    assertEquals(5, at.next().traffic().candidatePercent(), "a pause keeps the split");
+    assertTrue(at.effects().stream().anyMatch(e -> e instanceof Effect.Notify n
+        && n.type() == NotificationType.PAUSED));
+    assertNull(at.next().pause().until(), "an inconclusive pause waits for an operator");
+  }
+
+  @Test
+  void timedPauseResumesAtExpiryWithAFreshDwell() {
+    Rollout canary = Rollouts.in(RolloutState.CANARY);
+    Instant until = T0.plus(Duration.ofMinutes(30));
+    Rollout paused = MACHINE.decide(canary, new Command("p", T0, CommandType.PAUSE, "bob",
+        "investigating", until, ExpiryAction.RESUME), T0).next();
+    assertEquals(RolloutState.PAUSED, paused.state());
+    // Before expiry a PASS does not advance a paused rollout.
+    assertEquals(RolloutState.PAUSED, tick(paused, Outcome.PASS, until.minusSeconds(1)).next().state());
+    Decision d = tick(paused, Outcome.PASS, until);
+    assertEquals(RolloutState.CANARY, d.next().state());
+    assertEquals(0, d.next().stepIndex());
+    assertEquals(until, d.next().stateSince());
+    assertTrue(d.audit().get(0).message().contains("expired"), d.audit().get(0).message());
+    assertTrue(d.effects().stream().anyMatch(e -> e instanceof ScheduleTick));
+  }
+
+  @Test
+  void timedPauseRollsBackAtExpiryWhenAskedTo() {
+    Rollout canary = Rollouts.in(RolloutState.CANARY);
+    Instant until = T0.plus(Duration.ofMinutes(10));
+    Rollout paused = MACHINE.decide(canary, new Command("p", T0, CommandType.PAUSE, "bob",
+        "wait for the DBA", until, ExpiryAction.ROLLBACK), T0).next();
+    Decision d = tick(paused, Outcome.INCONCLUSIVE, until.plusSeconds(5));
+    assertEquals(RolloutState.ROLLING_BACK, d.next().state());
+    assertEquals(0, d.next().traffic().candidatePercent());
+    assertTrue(d.effects().stream().anyMatch(e -> e instanceof SetTraffic s && s.candidatePercent() == 0));
+  }
+
+  @Test
+  void aFailingVerdictRollsBackEvenWhilePaused() {
+    Rollout paused = Rollouts.in(RolloutState.PAUSED);
+    Decision d = tick(paused, Outcome.FAIL, T0.plusSeconds(60));
+    assertEquals(RolloutState.ROLLING_BACK, d.next().state());
+    assertEquals(Outcome.FAIL, d.audit().get(0).verdict().outcome());
+    assertTrue(d.audit().get(0).message().contains("FAIL by test"));
+  }
+
+  @Test
+  void aTickForAnotherStepIsAStaleNoOp() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Decision d = MACHINE.decide(r, new Tick("old", T0, 2, judgement(r, Outcome.PASS)),
+        T0.plus(Duration.ofHours(1)));
+    assertFalse(d.changed());
+  }
+
+  @Test
+  void anOpenIncidentOnTheStableRevisionHoldsProgressUntilItCloses() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Rollout held = MACHINE.decide(r, new AlertFired("a", T0, "inc-9", Rollouts.STABLE, "p99",
+        "slow"), T0).next();
+    Instant later = T0.plus(Duration.ofHours(1));
+    assertEquals(0, tick(held, Outcome.PASS, later).next().stepIndex(), "holds");
+    Rollout closed = MACHINE.decide(held, new AlertResolved("c", later, "inc-9", Rollouts.STABLE),
+        later).next();
+    assertTrue(closed.stableIncidents().isEmpty());
+    assertEquals(1, tick(closed, Outcome.PASS, later).next().stepIndex(), "advances once closed");
+  }
+
+  @Test
+  void aRejectedCommandIsAuditedWithItsReasonAndChangesNothing() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Decision d = MACHINE.decide(r, Rollouts.command("c", CommandType.RESUME), T0);
+    assertEquals(r, d.next());
+    assertEquals("alice@example.com", d.audit().get(0).actor());
+    assertTrue(d.audit().get(0).message().contains("resume applies to a PAUSED rollout, not CANARY"));
+  }
+
+  @Test
+  void retryStartsTheSameCandidateAgainFromItsSmokeCheckWithFreshEvidence() {
+    Rollout rolledBack = Rollouts.in(RolloutState.ROLLED_BACK);
+    Decision d = MACHINE.decide(rolledBack, Rollouts.command("r", CommandType.RETRY), T0);
+    assertEquals(RolloutState.VERIFYING, d.next().state());
+    assertNull(d.next().judge());
+    assertNull(d.next().lastVerdict());
+    assertEquals(rolledBack.candidateRevision(), d.next().candidateRevision());
+    assertTrue(d.effects().get(0) instanceof Effect.SmokeCheck);
+  }
+
+  @Test
+  void aSupersededCandidateStaysActiveUntilItsReturnToZeroIsConfirmed() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Rollout superseded = MACHINE.decide(r, new RolloutEvent.NewerBuild("n", T0, "checkout-2"), T0)
+        .next();
+    assertEquals(RolloutState.SUPERSEDED, superseded.state());
+    assertTrue(superseded.active(), "its 0% intent still has to be applied");
+    Rollout done = MACHINE.decide(superseded, new TrafficApplied("a", T0, 0), T0).next();
+    assertFalse(done.active());
+  }
+
+  @Test
+  void aConfirmationOfAnOlderIntentIsIgnored() {
+    Rollout r = Rollouts.in(RolloutState.ROLLING_BACK);
+    assertFalse(MACHINE.decide(r, new TrafficApplied("late", T0, 5), T0).changed());
+  }
+}
