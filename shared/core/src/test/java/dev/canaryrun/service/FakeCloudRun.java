@@ -1,0 +1,65 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.port.SmokeChecker;
+import dev.canaryrun.port.TrafficRouter;
+import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.rollout.Effect.SmokeCheck;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Cloud Run stand-in for service tests: remembers the split per service, records every call,
+ * and can fail the next traffic change the way a crash or an outage would.
+ */
+final class FakeCloudRun implements TrafficRouter, SmokeChecker {
+  final List<DeployRevision> deploys = new ArrayList<>();
+  final List<SetTraffic> trafficCalls = new ArrayList<>();
+  final Map<String, Map<String, Integer>> split = new HashMap<>();
+  int failNextTrafficChanges;
+  boolean smokePasses = true;
+
+  FakeCloudRun serving(String service, String revision) {
+    split.put(service, new HashMap<>(Map.of(revision, 100)));
+    return this;
+  }
+
+  @Override
+  public Deployment deploy(DeployRevision request) {
+    deploys.add(request);
+    Map<String, Integer> s = split.get(request.service());
+    String stable = s.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    return new Deployment(request.revision(), stable,
+        "https://" + request.tag() + "---" + request.service() + ".run.app");
+  }
+
+  @Override
+  public void setTraffic(SetTraffic t) {
+    if (failNextTrafficChanges > 0) {
+      failNextTrafficChanges--;
+      throw new TransientFailure("UNAVAILABLE: Cloud Run is having a moment");
+    }
+    trafficCalls.add(t);
+    Map<String, Integer> s = new HashMap<>();
+    if (t.candidatePercent() < 100) {
+      s.put(t.stableRevision(), 100 - t.candidatePercent());
+    }
+    if (t.candidatePercent() > 0) {
+      s.put(t.candidateRevision(), t.candidatePercent());
+    }
+    split.put(t.service(), s);
+  }
+
+  @Override
+  public Result check(SmokeCheck request) {
+    return new Result(smokePasses, "GET " + request.url() + request.settings().path() + " -> "
+        + (smokePasses ? "200" : "503"));
+  }
+
+  int percentOf(String service, String revision) {
+    return split.getOrDefault(service, Map.of()).getOrDefault(revision, 0);
+  }
+}
