@@ -17,6 +17,8 @@ final class TestClients {
 
   private TestClients() {}
 
+  // gax declares the configurator over the raw ManagedChannelBuilder type.
+  @SuppressWarnings("rawtypes")
   static InstantiatingGrpcChannelProvider channel(String endpoint) {
     return InstantiatingGrpcChannelProvider.newBuilder()
         .setEndpoint(endpoint)
