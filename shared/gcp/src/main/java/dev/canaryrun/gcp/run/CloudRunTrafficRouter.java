@@ -1,0 +1,341 @@
+package dev.canaryrun.gcp.run;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionTemplate;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.TrafficTarget;
+import com.google.cloud.run.v2.TrafficTargetAllocationType;
+import com.google.cloud.run.v2.TrafficTargetStatus;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import dev.canaryrun.port.PermanentFailure;
+import dev.canaryrun.port.TrafficRouter;
+import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * {@link TrafficRouter} over the Cloud Run Admin API v2.
+ *
+ * <p>Every change is read-modify-write of the whole service: GetService, rewrite
+ * {@code template} and/or {@code traffic} (see {@link TrafficPlan} for the rules), then
+ * UpdateService carrying the etag that was read, waiting (bounded) for the long-running
+ * operation. If someone else changed the service in between, Cloud Run rejects the etag
+ * (ABORTED, or FAILED_PRECONDITION with a changed etag); the change is then planned again
+ * from a fresh read, up to {@code maxConflictAttempts} times, after which it is a
+ * {@link TransientFailure} and Pub/Sub redelivery tries again later.
+ *
+ * <p>Traffic semantics:
+ * <ul>
+ *   <li>Deploy leaves today's split as it is and adds the candidate tag on a 0% target, so
+ *       the candidate is reachable on its tag URL for the smoke check and nothing else.
+ *   <li>{@code setTraffic(p)} gives the candidate p% of the share stable and candidate hold
+ *       together; targets of other revisions keep their percent and tags.
+ *   <li>At 0% the candidate keeps its tag on a 0% target: its URL keeps working after a
+ *       rollback, for debugging, and a later rollout simply moves the tag.
+ *   <li>At 100% the stable target is dropped (unless it carries a tag of its own, which
+ *       stays on a 0% target).
+ * </ul>
+ *
+ * <p>Every method is idempotent: a plan equal to what the service already has is not written.
+ */
+public final class CloudRunTrafficRouter implements TrafficRouter {
+
+  private static final Logger LOG = Logger.getLogger(CloudRunTrafficRouter.class.getName());
+  private static final int DEFAULT_CONFLICT_ATTEMPTS = 3;
+
+  /** The split Cloud Run reports it is serving (traffic_statuses, LATEST resolved). */
+  public record ServiceTraffic(Map<String, Integer> percentByRevision,
+      Map<String, String> revisionByTag, Map<String, String> urlByTag) {
+    public ServiceTraffic {
+      percentByRevision = Map.copyOf(percentByRevision);
+      revisionByTag = Map.copyOf(revisionByTag);
+      urlByTag = Map.copyOf(urlByTag);
+    }
+
+    public int percentOf(String revision) {
+      return percentByRevision.getOrDefault(revision, 0);
+    }
+  }
+
+  private final CloudRunClients clients;
+  private final String projectId;
+  private final int maxConflictAttempts;
+
+  public CloudRunTrafficRouter(CloudRunClients clients, String projectId) {
+    this(clients, projectId, DEFAULT_CONFLICT_ATTEMPTS);
+  }
+
+  public CloudRunTrafficRouter(CloudRunClients clients, String projectId,
+      int maxConflictAttempts) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.projectId = Objects.requireNonNull(projectId, "projectId");
+    if (maxConflictAttempts < 1) {
+      throw new IllegalArgumentException("maxConflictAttempts must be >= 1");
+    }
+    this.maxConflictAttempts = maxConflictAttempts;
+  }
+
+  /** {@code projects/{project}/locations/{region}/services/{service}}. */
+  public String serviceName(String region, String service) {
+    return "projects/" + projectId + "/locations/" + region + "/services/" + service;
+  }
+
+  @Override
+  public Deployment deploy(DeployRevision request) {
+    String name = serviceName(request.region(), request.service());
+    return withConflictRetry("deploy", name, request.revision(), () -> deployOnce(request, name));
+  }
+
+  @Override
+  public void setTraffic(SetTraffic request) {
+    if (request.candidatePercent() < 0 || request.candidatePercent() > 100) {
+      throw new PermanentFailure("candidate percent must be in [0, 100], got "
+          + request.candidatePercent() + " for service " + request.service());
+    }
+    String name = serviceName(request.region(), request.service());
+    withConflictRetry("traffic update", name, request.candidateRevision(), () -> {
+      Service service = clients.services().getService(name);
+      List<TrafficTarget> planned = plan(name, request.candidateRevision(), () ->
+          TrafficPlan.forSplit(service.getTrafficList(), latestReady(service),
+              request.stableRevision(), request.candidateRevision(), request.tag(),
+              request.candidatePercent()));
+      if (!planned.equals(service.getTrafficList())) {
+        update(service.toBuilder().clearTraffic().addAllTraffic(planned).build(),
+            request.candidateRevision());
+      }
+      return null;
+    });
+  }
+
+  /** What the service is serving now, for checks and tests. */
+  public ServiceTraffic readTraffic(String region, String service) {
+    String name = serviceName(region, service);
+    try {
+      Service s = clients.services().getService(name);
+      String latest = latestReady(s);
+      Map<String, Integer> percents = new LinkedHashMap<>();
+      Map<String, String> tags = new LinkedHashMap<>();
+      Map<String, String> urls = new LinkedHashMap<>();
+      for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
+        String revision = t.getType()
+            == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
+            ? latest : TrafficPlan.shortName(t.getRevision());
+        if (t.getPercent() > 0) {
+          percents.merge(revision, t.getPercent(), Integer::sum);
+        }
+        if (!t.getTag().isEmpty()) {
+          tags.put(t.getTag(), revision);
+          if (!t.getUri().isEmpty()) {
+            urls.put(t.getTag(), t.getUri());
+          }
+        }
+      }
+      return new ServiceTraffic(percents, tags, urls);
+    } catch (ApiException e) {
+      throw RunFailures.map(e, "read", name, "-");
+    }
+  }
+
+  private Deployment deployOnce(DeployRevision request, String name) {
+    String candidate = request.revision();
+    Service service = clients.services().getService(name);
+    String latestReady = latestReady(service);
+    Optional<Revision> existing = findRevision(name, candidate);
+    boolean requested = TrafficPlan.shortName(service.getTemplate().getRevision())
+        .equals(candidate);
+    if (request.adopt() && existing.isEmpty()) {
+      throw new PermanentFailure("adopt: revision " + candidate + " of service " + name
+          + " does not exist; the build should deploy it with --no-traffic --tag "
+          + request.tag());
+    }
+    existing.ifPresent(r -> checkImage(request, name, r));
+    String stable = TrafficPlan.largestShare(service.getTrafficStatusesList(), latestReady,
+        candidate).orElseThrow(() -> new PermanentFailure("service " + name
+            + " has no revision other than " + candidate + " serving traffic; "
+            + "cannot tell which revision is stable"));
+
+    List<TrafficTarget> planned = plan(name, candidate,
+        () -> TrafficPlan.forDeploy(service.getTrafficList(), latestReady, candidate,
+            request.tag()));
+    Service.Builder next = service.toBuilder().clearTraffic().addAllTraffic(planned);
+    boolean create = existing.isEmpty() && !requested;
+    if (create) {
+      // Only the revision name and the image change: env, resources, service account and
+      // the rest of the template are what the stable revision runs with.
+      next.setTemplate(withImage(service.getTemplate(), candidate, request.image(), name));
+    }
+    Service result = service;
+    if (create || !planned.equals(service.getTrafficList())) {
+      LOG.info(() -> (create ? "creating" : "tagging") + " revision " + candidate
+          + " of " + name + " with tag " + request.tag() + " at 0%; stable is " + stable);
+      result = update(next.build(), candidate);
+    }
+    return new Deployment(candidate, stable, tagUrl(result, request.tag()));
+  }
+
+  private static RevisionTemplate withImage(RevisionTemplate template, String revision,
+      String image, String service) {
+    if (template.getContainersCount() == 0) {
+      throw new PermanentFailure("service " + service + " has no container in its template; "
+          + "cannot deploy revision " + revision);
+    }
+    int ingress = 0;
+    for (int i = 0; i < template.getContainersCount(); i++) {
+      // With sidecars, the serving (ingress) container is the one that declares a port.
+      if (template.getContainers(i).getPortsCount() > 0) {
+        ingress = i;
+        break;
+      }
+    }
+    Container c = template.getContainers(ingress).toBuilder().setImage(image).build();
+    return template.toBuilder().setRevision(revision).setContainers(ingress, c).build();
+  }
+
+  private static void checkImage(DeployRevision request, String name, Revision existing) {
+    if (request.adopt() || request.image() == null || request.image().isEmpty()) {
+      return;
+    }
+    boolean same = existing.getContainersList().stream()
+        .anyMatch(c -> c.getImage().equals(request.image()));
+    if (!same) {
+      throw new PermanentFailure("revision " + request.revision() + " of service " + name
+          + " already exists with another image ("
+          + existing.getContainersList().stream().map(Container::getImage).toList()
+          + ", wanted " + request.image() + ")");
+    }
+  }
+
+  private Optional<Revision> findRevision(String service, String revision) {
+    try {
+      return Optional.of(clients.revisions().getRevision(service + "/revisions/" + revision));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<TrafficTarget> plan(String service, String revision,
+      Supplier<List<TrafficTarget>> planner) {
+    try {
+      return planner.get();
+    } catch (IllegalStateException e) {
+      throw new PermanentFailure("service " + service + ", revision " + revision + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Sends the update with the etag it was read with and waits for the operation. */
+  private Service update(Service next, String revision) {
+    OperationFuture<Service, Service> op = clients.services().updateServiceAsync(
+        UpdateServiceRequest.newBuilder().setService(next).build());
+    long waitMillis = clients.limits().operationTimeout().toMillis()
+        + clients.limits().callTimeout().toMillis();
+    try {
+      return op.get(waitMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ApiException api) {
+        throw new UpdateFailed(next.getEtag(), api);
+      }
+      throw new TransientFailure("Cloud Run update of " + next.getName() + " (revision "
+          + revision + ") failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException | CancellationException e) {
+      // The operation may still finish; the next event re-reads and sees where it got to.
+      throw new TransientFailure("Cloud Run update of " + next.getName() + " (revision "
+          + revision + ") did not finish within " + clients.limits().operationTimeout(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientFailure("interrupted waiting for Cloud Run update of "
+          + next.getName(), e);
+    }
+  }
+
+  /** An UpdateService failure with the etag that was sent, to recognise conflicts. */
+  private static final class UpdateFailed extends RuntimeException {
+    final String sentEtag;
+    final ApiException cause;
+
+    UpdateFailed(String sentEtag, ApiException cause) {
+      super(cause);
+      this.sentEtag = sentEtag;
+      this.cause = cause;
+    }
+  }
+
+  private <T> T withConflictRetry(String action, String service, String revision,
+      Supplier<T> attempt) {
+    for (int i = 1; ; i++) {
+      ApiException failure;
+      try {
+        return attempt.get();
+      } catch (UpdateFailed e) {
+        failure = e.cause;
+        if (i < maxConflictAttempts && isConflict(e, service)) {
+          LOG.info("etag conflict on " + service + " (attempt " + i + " of "
+              + maxConflictAttempts + "): re-reading and re-applying");
+          continue;
+        }
+      } catch (ApiException e) {
+        failure = e;
+        if (i < maxConflictAttempts
+            && e.getStatusCode().getCode() == StatusCode.Code.ABORTED) {
+          continue;
+        }
+      }
+      throw RunFailures.map(failure, action, service, revision);
+    }
+  }
+
+  /**
+   * ABORTED is Cloud Run's etag-mismatch answer. FAILED_PRECONDITION is also used for
+   * genuine preconditions (a revision that is not ready), so it only counts as a conflict
+   * when the service's etag really moved since the read.
+   */
+  private boolean isConflict(UpdateFailed e, String service) {
+    StatusCode.Code code = e.cause.getStatusCode().getCode();
+    if (code == StatusCode.Code.ABORTED) {
+      return true;
+    }
+    if (code != StatusCode.Code.FAILED_PRECONDITION || e.sentEtag.isEmpty()) {
+      return false;
+    }
+    try {
+      return !clients.services().getService(service).getEtag().equals(e.sentEtag);
+    } catch (ApiException ignored) {
+      return false;
+    }
+  }
+
+  private static String latestReady(Service s) {
+    return TrafficPlan.shortName(s.getLatestReadyRevision());
+  }
+
+  /** The tag's URL as Cloud Run reports it, else derived: https://TAG---SERVICE-HOST. */
+  private static String tagUrl(Service s, String tag) {
+    for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
+      if (t.getTag().equals(tag) && !t.getUri().isEmpty()) {
+        return t.getUri();
+      }
+    }
+    if (s.getUri().isEmpty()) {
+      return "";
+    }
+    URI u = URI.create(s.getUri());
+    return u.getScheme() + "://" + tag + "---" + u.getAuthority();
+  }
+}
