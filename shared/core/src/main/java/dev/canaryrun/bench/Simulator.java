@@ -1,0 +1,137 @@
+package dev.canaryrun.bench;
+
+import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.judge.JudgeInput;
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.LatencyHistogram;
+import dev.canaryrun.judge.MetricBucket;
+import dev.canaryrun.judge.RequestCounts;
+import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.policy.Step;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent;
+import dev.canaryrun.rollout.RolloutMachine;
+import dev.canaryrun.rollout.RolloutState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * One simulated rollout: per-minute traffic for both revisions, judged every minute by the
+ * given judge and driven through the production {@link RolloutMachine}, so step dwell,
+ * promotion and the pause at maximum dwell are the real ones. A bucket becomes visible
+ * {@code metricDelayMinutes} after it ends; the judge is handed the last few visible buckets
+ * (including ones it has already consumed, as a real reader re-reading a window would).
+ */
+public final class Simulator {
+  static final Instant T0 = Instant.parse("2025-01-06T10:00:00Z");
+  private static final int REREAD_MINUTES = 3;
+
+  /** How a run ended. */
+  public enum End {
+    ROLLBACK, PROMOTE, UNDECIDED
+  }
+
+  /**
+   * @param minute the minute (since the canary's first traffic) at which the decision was made
+   * @param excessBad requests the canary served badly beyond what the stable revision would
+   *     have (expected 5xx excess plus expected excess of requests slower than the stable's
+   *     true p99), until the decision
+   */
+  public record Run(End end, int minute, double excessBad) {}
+
+  private final RolloutPolicy policy;
+  private final RolloutMachine machine = new RolloutMachine();
+
+  public Simulator(RolloutPolicy policy) {
+    this.policy = policy;
+  }
+
+  /** Runs one rollout; {@code judges} builds the judge for the scenario and canary start. */
+  public Run run(Scenario sc, long seed, BiFunction<Scenario, Instant, CanaryJudge> judges) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    CanaryJudge judge = judges.apply(sc, T0);
+    Rollout r = begin();
+    int maxMinutes = sc.metricDelayMinutes() + 10;
+    for (Step s : policy.steps()) {
+      maxMinutes += (int) s.maxDwell().toMinutes();
+    }
+    double slowThreshold = sc.stable().latencyMedianMs()
+        * Math.exp(2.3263478740408408 * sc.stable().latencySigma());
+    List<MetricBucket> canary = new ArrayList<>();
+    List<MetricBucket> stable = new ArrayList<>();
+    double excess = 0;
+    for (int m = 0; m < maxMinutes; m++) {
+      int share = r.traffic().candidatePercent();
+      Instant start = T0.plus(Duration.ofMinutes(m));
+      Instant end = start.plus(Duration.ofMinutes(1));
+      double mean = sc.requestsPerSecond() * 60;
+      Scenario.Revision tc = sc.truth(true, m);
+      Scenario.Revision ts = sc.truth(false, m);
+      MetricBucket bc = bucket(rnd, start, end, mean * share / 100.0, tc);
+      MetricBucket bs = bucket(rnd, start, end, mean * (100 - share) / 100.0, ts);
+      canary.add(bc);
+      stable.add(bs);
+      long nc = bc.requests().total();
+      excess += nc * (tc.errorRate() - ts.errorRate())
+          + nc * (LatencyModel.survival(tc.latencyMedianMs(), tc.latencySigma(), slowThreshold)
+          - LatencyModel.survival(ts.latencyMedianMs(), ts.latencySigma(), slowThreshold));
+
+      Instant now = end;
+      int visible = m + 1 - sc.metricDelayMinutes(); // buckets 0..visible-1 are visible
+      Instant finalUntil = T0.plus(Duration.ofMinutes(Math.max(0, visible)));
+      int from = Math.max(0, visible - REREAD_MINUTES);
+      int to = Math.max(0, visible);
+      JudgeInput in = new JudgeInput(canary.subList(from, to), stable.subList(from, to), share,
+          finalUntil);
+      Judgement j = judge.judge(r.judge(), policy.judge(), in);
+      r = machine.decide(r, new RolloutEvent.Tick("tick-" + m, now, null, j), now).next();
+      if (r.traffic().pending()) {
+        r = machine.decide(r, new RolloutEvent.TrafficApplied("applied-" + m, now,
+            r.traffic().candidatePercent()), now).next();
+      }
+      RolloutState st = r.state();
+      if (st == RolloutState.ROLLED_BACK || st == RolloutState.ROLLING_BACK) {
+        return new Run(End.ROLLBACK, m + 1, excess);
+      }
+      if (st == RolloutState.PROMOTED || st == RolloutState.PROMOTING) {
+        return new Run(End.PROMOTE, m + 1, excess);
+      }
+      if (st == RolloutState.PAUSED) {
+        return new Run(End.UNDECIDED, m + 1, excess);
+      }
+    }
+    return new Run(End.UNDECIDED, maxMinutes, excess);
+  }
+
+  /** A rollout in its first step with traffic applied, as the real events produce it. */
+  private Rollout begin() {
+    Instant built = T0.minus(Duration.ofMinutes(3));
+    Rollout r = machine.start(new RolloutEvent.BuildSucceeded("build-event", built, "bench",
+        "europe-west1", "europe-docker.pkg.dev/p/r/bench@sha256:0", "build-1", null), policy,
+        built).next();
+    r = machine.decide(r, new RolloutEvent.DeployCompleted("deployed", built.plusSeconds(60),
+        "bench-00001-abc", "https://canary---bench.a.run.app"), built.plusSeconds(60)).next();
+    r = machine.decide(r, new RolloutEvent.SmokeCheckPassed("smoke", T0, "200"), T0).next();
+    r = machine.decide(r, new RolloutEvent.TrafficApplied("applied", T0,
+        r.traffic().candidatePercent()), T0).next();
+    if (r.state() != RolloutState.CANARY || r.judge() == null) {
+      throw new IllegalStateException("bench rollout did not reach its first step: " + r.state());
+    }
+    return r;
+  }
+
+  private static MetricBucket bucket(SplittableRandom rnd, Instant start, Instant end,
+      double meanRequests, Scenario.Revision t) {
+    double[] probs = LatencyModel.bucketProbabilities(t.latencyMedianMs(), t.latencySigma());
+    LatencyHistogram h = LatencyModel.sample(rnd, meanRequests, probs);
+    long n = h.total();
+    long errors = Sampler.binomial(rnd, n, t.errorRate());
+    return new MetricBucket(start, end, new RequestCounts(n - errors, 0, 0, errors), h,
+        OptionalDouble.of(0.4), OptionalDouble.of(0.5));
+  }
+}
