@@ -11,8 +11,9 @@ import java.util.Map;
  *       {@code failAlternatives} (r > 1) with equal weights. Accumulates over the whole
  *       rollout: a regression is one at any traffic share.
  *   <li>PASS: H0 "canary rate >= passNull x stable rate" against a mixture over r' in
- *       {0.7, 1, (1+passNull)/2} (weights 0.2, 0.6, 0.2; 1 carries most weight because a
- *       healthy canary is most often exactly as good as stable). Reset at every traffic step.
+ *       {0.7, 1, sqrt(passNull), (1+passNull)/2} (weights 0.15, 0.5, 0.2, 0.15; 1 carries
+ *       most weight because a healthy canary is most often exactly as good as stable). Reset
+ *       at every traffic step. Alternatives and null are fixed within a step.
  *       For r' < passNull each factor has expectation <= 1 under any r >= passNull
  *       (monotone likelihood ratio), so the product is a supermartingale under that null.
  * </ul>

@@ -16,7 +16,7 @@ import java.util.OptionalDouble;
  * <h2>Tests</h2>
  * <ul>
  *   <li><b>Errors</b> ({@code err}): 5xx counts, conditional-binomial rate ratio (see
- *       {@link RatioEvidence}); FAIL mixture over r in {1.25, 1.5, 2, 3, 5, 10}.
+ *       {@link RatioEvidence}); FAIL mixture over r in {1.5, 2, 3, 5, 10}.
  *   <li><b>Latency</b> ({@code lat_p50}, {@code lat_p90}, {@code lat_p99}): the same test on
  *       counts of requests at or above three thresholds, the histogram boundaries nearest the
  *       stable revision's p50/p90/p99, frozen from stable buckets consumed before the tested
@@ -24,9 +24,10 @@ import java.util.OptionalDouble;
  * </ul>
  *
  * <h2>Stopping rules</h2>
- * FAIL (roll back) when any of: the errors e-value >= 1/(0.8 alpha); a latency e-value >=
- * 1/(alpha 0.2/3) (the false-rollback budget alpha is split 80% errors, 20% latency over three
- * thresholds, a weighted Bonferroni, so the whole judge stays within alpha); the guard rail
+ * FAIL (roll back) when any of: the errors e-value >= 1/(0.9 alpha); a latency e-value >=
+ * 1/(alpha 0.1/3) (the false-rollback budget alpha is split 90% errors, 10% latency over three
+ * thresholds, a weighted Bonferroni, so the whole judge stays within alpha; latency data are
+ * plentiful, errors are not); the guard rail
  * (canary 5xx rate > guardrailErrorRate over a window of >= guardrailMinRequests canary
  * requests, unless the stable revision is as bad over the same window: shared trouble); canary
  * CPU or memory utilisation above the policy limit in a bucket where stable is not.
