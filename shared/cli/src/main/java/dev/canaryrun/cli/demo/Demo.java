@@ -1,0 +1,367 @@
+package dev.canaryrun.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.cloud.monitoring.v3.MetricServiceClient;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.TrafficTarget;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import dev.canaryrun.cli.demo.DemoScenario.Release;
+import dev.canaryrun.fixtures.emulator.Emulators;
+import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
+import dev.canaryrun.gcp.monitoring.MonitoringClients;
+import dev.canaryrun.gcp.run.CloudRunClients;
+import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
+import dev.canaryrun.gcp.smoke.HttpSmokeChecker;
+import dev.canaryrun.judge.SequentialJudge;
+import dev.canaryrun.local.LocalControlPlane;
+import dev.canaryrun.local.RecordedCall;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutIds;
+import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.service.RolloutService;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./canaryrun demo}: the whole system on one machine. Starts the Firestore and Pub/Sub
+ * emulators (or the in-memory fallback), the local Cloud Run + Monitoring control plane, the
+ * four functions behind subscriptions of their topics, a load generator and a one-second
+ * ticker (the local Cloud Scheduler), then plays the scenario's releases one after the other
+ * by publishing what Cloud Build and Cloud Monitoring would publish, and reports how each
+ * ended.
+ *
+ * <p>Everything the controller does goes through the same path as in production: a Pub/Sub
+ * message, a CloudEvent, a function, the RolloutService, the adapters, the real Google client
+ * libraries against local servers. The demo only publishes, watches and reports.
+ */
+public final class Demo {
+  static final String PROJECT = "canaryrun-demo";
+  /** Ticks every second stand in for Cloud Scheduler's every minute: time is compressed. */
+  static final Duration TICK_PERIOD = Duration.ofSeconds(1);
+  /** How often the demo looks at the rollout it is playing, like an operator at a console. */
+  static final Duration WATCH_PERIOD = Duration.ofMillis(200);
+  /** Between releases, so one release's last requests do not count against the next. */
+  static final Duration SETTLE = Duration.ofSeconds(1);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DemoOptions options;
+  private final DemoScenario scenario;
+  private final Clock clock = Clock.systemUTC();
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private volatile Playing playing;
+
+  /** The release on stage, for the live view. */
+  private record Playing(String version, String rolloutId) {}
+
+  public Demo(DemoOptions options, DemoScenario scenario) {
+    this.options = options;
+    this.scenario = scenario;
+  }
+
+  /** Entry point of {@code ./canaryrun demo}; returns the process exit code. */
+  public static int main(String[] args) {
+    DemoOptions options;
+    DemoScenario scenario;
+    try {
+      options = DemoOptions.parse(args, System.out);
+      scenario = options.scenario() == null ? DemoScenario.defaults()
+          : DemoScenario.load(options.scenario());
+    } catch (IllegalArgumentException e) {
+      System.err.println("canaryrun demo: " + e.getMessage());
+      System.err.print(DemoOptions.USAGE);
+      return 2;
+    }
+    Demo demo = new Demo(options, scenario);
+    // Ctrl-C: stop the emulators and servers we started (Emulators has its own hook too).
+    Thread hook = new Thread(demo::close, "canaryrun-demo-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    DemoReport report;
+    try {
+      report = demo.run();
+    } catch (Exception e) {
+      System.err.println("canaryrun demo: FAILED: " + e);
+      demo.close();
+      return 1;
+    }
+    demo.close();
+    return report.ok() ? 0 : 1;
+  }
+
+  /** Plays the scenario; never throws for a release that went wrong (that is the report). */
+  public DemoReport run() throws Exception {
+    Instant started = clock.instant();
+    Instant deadline = started.plus(scenario.timeout());
+    DemoLogs logs = DemoLogs.redirect(options.logDir());
+    closeables.push(logs);
+    say("canaryrun demo: " + scenario.releases().size() + " releases of service "
+        + scenario.service() + ", load " + options.rate() + " req/s, timeout "
+        + scenario.timeout().toSeconds() + " s; logs in " + options.logDir() + "/");
+
+    LocalControlPlane plane = track(LocalControlPlane.start(0, clock));
+    plane.monitoring().setDefaults(PROJECT, scenario.region());
+    String parent = "projects/" + PROJECT + "/locations/" + scenario.region();
+    Service service = plane.cloudRun().createService(parent, scenario.service(),
+        scenario.stableImage());
+    say("  local Cloud Run + Monitoring on " + plane.endpoint() + "; " + scenario.service()
+        + " at " + service.getUri() + " runs " + scenario.stableImage());
+
+    DemoBackend backend = track(backend());
+    say("  state and messages: " + backend.describe());
+
+    CloudRunClients run = track(CloudRunClients.create(Optional.of(plane.endpoint())));
+    MetricServiceClient monitoring =
+        track(MonitoringClients.create(Optional.of(plane.endpoint())));
+    RolloutService controller = new RolloutService(backend.store(), backend.policies(),
+        new CloudRunTrafficRouter(run, PROJECT),
+        new CloudMonitoringMetricsReader(monitoring, PROJECT),
+        new HttpSmokeChecker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .build()),
+        backend.publisher(), new SequentialJudge(), clock, Duration.ofHours(1));
+    DemoFunctions functions = DemoFunctions.create(controller, scenario.region());
+    MessageBus bus = backend.bus();
+    for (String topic : List.of(Topics.BUILDS, Topics.TICKS, Topics.ALERTS, Topics.COMMANDS)) {
+      var function = functions.forTopic(topic);
+      bus.subscribe(topic, m -> function.accept(PubSubCloudEvents.of(PROJECT, m)));
+    }
+    LiveView view = new LiveView(options.out(), plane, service.getName(), started);
+    bus.subscribe(Topics.EVENTS, m -> lifecycleEvent(view, m.data()));
+
+    LoadGenerator load = track(new LoadGenerator(URI.create(service.getUri()), options.rate()));
+    load.start();
+    ScheduledExecutorService timers =
+        Executors.newScheduledThreadPool(2, LoadGenerator.daemon("demo-timer"));
+    track((AutoCloseable) timers::shutdownNow);
+    timers.scheduleAtFixedRate(() -> publishQuietly(bus, Topics.TICKS, Payloads.emptyTick(),
+        Map.of()), 0, TICK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    if (options.liveView()) {
+      timers.scheduleAtFixedRate(() -> liveLine(view, backend), 1, 1, TimeUnit.SECONDS);
+    }
+    say("  functions subscribed to " + String.join(", ", Topics.ALL.subList(0, 4))
+        + "; ticks every " + TICK_PERIOD.toSeconds() + " s; starting in "
+        + Duration.between(started, clock.instant()).toMillis() + " ms");
+
+    List<ReleaseResult> results = new ArrayList<>();
+    String failure = null;
+    for (Release release : scenario.releases()) {
+      say("");
+      say("== release " + release.version() + ": " + release.image() + " (" + release.description()
+          + "), expected " + release.expect());
+      ReleaseResult r = play(release, plane, backend, deadline);
+      results.add(r);
+      if (r.timedOut()) {
+        failure = "the demo timed out after " + scenario.timeout().toSeconds() + " s during "
+            + release.version() + " (rollout " + r.rolloutId() + " in " + r.finalState() + ")";
+        break;
+      }
+      Thread.sleep(SETTLE.toMillis());
+    }
+    playing = null;
+    timers.shutdownNow();
+    if (failure == null) {
+      List<String> off = results.stream().filter(r -> !r.asExpected())
+          .map(r -> r.release().version() + " expected " + r.release().expect() + " but "
+              + r.outcome().map(Enum::name).orElse(String.valueOf(r.finalState())))
+          .toList();
+      if (!off.isEmpty()) {
+        failure = String.join("; ", off);
+      }
+    }
+    DemoReport report = new DemoReport(results, backend.describe(), options.rate(),
+        Duration.between(started, clock.instant()), failure);
+    List<String> summary = Summary.render(report, view.width());
+    summary.forEach(this::say);
+    writeSummary(Summary.render(report, Integer.MAX_VALUE));
+    return report;
+  }
+
+  /** Publishes the build, raises the alert when due, and waits until the rollout is done. */
+  private ReleaseResult play(Release release, LocalControlPlane plane, DemoBackend backend,
+      Instant deadline) throws InterruptedException {
+    String buildId = UUID.randomUUID().toString();
+    String rolloutId = RolloutIds.forBuild(scenario.service(), buildId);
+    // The build pins the image by digest; tell local Cloud Run what that digest behaves like.
+    plane.cloudRun().defineImage(Payloads.digestOf(release.image()), release.behaviour());
+    playing = new Playing(release.version(), rolloutId);
+    Instant published = clock.instant();
+    backend.bus().publish(Topics.BUILDS, Payloads.buildSuccess(PROJECT, buildId,
+            scenario.service(), scenario.region(), release.image(), published),
+        Map.of("buildId", buildId, "status", "SUCCESS"));
+
+    Instant canaryAt = null;
+    Instant alertAt = null;
+    Optional<Rollout> r = Optional.empty();
+    boolean timedOut = false;
+    while (true) {
+      r = backend.store().find(rolloutId);
+      Instant now = clock.instant();
+      if (r.isPresent()) {
+        Rollout x = r.get();
+        if (canaryAt == null && x.state() == RolloutState.CANARY) {
+          canaryAt = now;
+        }
+        if (release.alert() != null && alertAt == null && canaryAt != null
+            && !now.isBefore(canaryAt.plus(release.alert().at()))) {
+          alertAt = raiseIncident(release, x, backend.bus());
+        }
+        if (!x.active()) {
+          break;
+        }
+      }
+      if (now.isAfter(deadline)) {
+        timedOut = true;
+        break;
+      }
+      Thread.sleep(WATCH_PERIOD.toMillis());
+    }
+    String candidate = r.map(Rollout::candidateRevision).orElse(null);
+    return new ReleaseResult(release, r.map(Rollout::id).orElse(null), candidate,
+        r.map(Rollout::state).orElse(null),
+        r.isPresent() ? backend.store().audit(rolloutId) : List.of(), published, alertAt,
+        alertAt == null ? null : rollbackAtCloudRun(plane, candidate, alertAt), timedOut);
+  }
+
+  private Instant raiseIncident(Release release, Rollout r, MessageBus bus) {
+    Instant at = clock.instant();
+    String incident = "0." + Long.toHexString(UUID.randomUUID().getMostSignificantBits() >>> 8);
+    bus.publish(Topics.ALERTS, Payloads.incidentOpen(PROJECT, incident, scenario.service(),
+        scenario.region(), r.candidateRevision(), release.alert().policyName(),
+        release.alert().summary(), at), Map.of());
+    say(String.format("  ! incident %s opened on %s: %s", incident, r.candidateRevision(),
+        release.alert().policyName()));
+    return at;
+  }
+
+  /** When local Cloud Run received the first update after {@code since} that left the
+   *  candidate no traffic: the moment users stopped reaching it. */
+  private static Instant rollbackAtCloudRun(LocalControlPlane plane, String candidate,
+      Instant since) {
+    if (candidate == null) {
+      return null;
+    }
+    for (RecordedCall c : plane.cloudRun().calls().of("UpdateService")) {
+      if (c.at().isBefore(since) || !(c.request() instanceof UpdateServiceRequest u)) {
+        continue;
+      }
+      int percent = 0;
+      for (TrafficTarget t : u.getService().getTrafficList()) {
+        if (t.getRevision().endsWith(candidate)) {
+          percent += t.getPercent();
+        }
+      }
+      if (percent == 0) {
+        return c.at();
+      }
+    }
+    return null;
+  }
+
+  private DemoBackend backend() {
+    if (!options.inMemory()) {
+      System.setProperty(Emulators.LOG_DIR_PROPERTY,
+          options.logDir().resolve("emulators").toString());
+      try {
+        Emulators emulators = Emulators.shared();
+        track(emulators);
+        return DemoBackend.emulators(emulators, PROJECT, scenario, clock);
+      } catch (IllegalStateException e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
+            .orElse("");
+        say("  notice: Firestore/Pub/Sub emulators unavailable (" + why + "): using the "
+            + "in-memory store and an in-process bus");
+      }
+    }
+    return DemoBackend.inMemory(PROJECT, scenario, clock, (m, e) -> say("  ! message "
+        + m.messageId() + " on " + m.topic() + " dead-lettered after "
+        + InProcessBus.MAX_DELIVERIES + " deliveries: " + e));
+  }
+
+  private void liveLine(LiveView view, DemoBackend backend) {
+    Playing p = playing;
+    if (p == null) {
+      return;
+    }
+    try {
+      view.print(view.line(p.version(), backend.store().find(p.rolloutId()), clock.instant()));
+    } catch (RuntimeException e) {
+      view.print("  (live view: " + e.getMessage() + ")");
+    }
+  }
+
+  /** A lifecycle notification from canaryrun-events, as a chat bridge would show it. */
+  private void lifecycleEvent(LiveView view, byte[] data) {
+    try {
+      JsonNode n = JSON.readTree(data);
+      view.print("  >> " + n.path("type").asText() + " " + n.path("rolloutId").asText() + ": "
+          + n.path("message").asText());
+    } catch (IOException e) {
+      view.print("  >> (unreadable event: " + e.getMessage() + ")");
+    }
+  }
+
+  private static void publishQuietly(MessageBus bus, String topic, byte[] data,
+      Map<String, String> attributes) {
+    try {
+      bus.publish(topic, data, attributes);
+    } catch (RuntimeException e) {
+      // A missed tick is what Cloud Scheduler does on a bad minute; the next one comes.
+    }
+  }
+
+  private void writeSummary(List<String> lines) {
+    try {
+      Files.write(options.logDir().resolve("summary.txt"), lines, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      say("  (could not write " + options.logDir().resolve("summary.txt") + ": " + e + ")");
+    }
+  }
+
+  private void say(String line) {
+    synchronized (options.out()) {
+      options.out().println(line);
+      options.out().flush();
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T c) {
+    synchronized (closeables) {
+      closeables.push(c);
+    }
+    return c;
+  }
+
+  /** Closes what was started, newest first; safe to call twice (Ctrl-C after the end). */
+  void close() {
+    while (true) {
+      AutoCloseable c;
+      synchronized (closeables) {
+        c = closeables.poll();
+      }
+      if (c == null) {
+        return;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        // stopping anyway
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.canaryrun.cli.demo;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a demo run produced.
+ *
+ * @param failure why the run failed (a release off script, the deadline); null when it did not
+ */
+record DemoReport(List<ReleaseResult> releases, String backend, double rate, Duration wall,
+    String failure) {
+  DemoReport {
+    releases = List.copyOf(releases);
+  }
+
+  boolean ok() {
+    return failure == null;
+  }
+}
