@@ -1,0 +1,105 @@
+package dev.canaryrun.gcp.decode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.canaryrun.service.AlertRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Decodes a Cloud Monitoring incident notification (Pub/Sub channel, schema version 1.2):
+ * {@code {"version": "1.2", "incident": {"incident_id", "state": "open"|"closed", "resource":
+ * {"type": "cloud_run_revision", "labels": {"service_name", "revision_name", ...}},
+ * "started_at", "ended_at", "policy_name", "summary", ...}}}. The state's case varies between
+ * sources (the console's test notification says "OPEN"), so it is compared case-blind.
+ *
+ * <p>The console's "send test notification" (version "test", resource type example_resource)
+ * is ignored, as are incidents on other resource types: the channel may be shared with
+ * unrelated policies. An incident on a Cloud Run revision without the revision label is
+ * rejected: the policy aggregates across revisions, so canaryrun cannot tell the canary from
+ * the stable revision, and someone has to fix the policy.
+ */
+public final class IncidentDecoder {
+  public static final String SCHEMA_VERSION = "1.2";
+  public static final String TEST_VERSION = "test";
+  public static final String RESOURCE_TYPE = "cloud_run_revision";
+  public static final int MAX_BYTES = 256 * 1024;
+
+  public Decoded<AlertRequest> decode(PubSubMessage m, String eventId) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("eventId", eventId);
+    try {
+      return decode(m, eventId, fields);
+    } catch (MalformedEventException e) {
+      return Decoded.rejected(e.getMessage(), fields);
+    }
+  }
+
+  private static Decoded<AlertRequest> decode(PubSubMessage m, String eventId,
+      Map<String, Object> fields) {
+    if (m.data().length > MAX_BYTES) {
+      throw new MalformedEventException("incident notification is " + m.data().length
+          + " bytes, over the limit of " + MAX_BYTES);
+    }
+    JsonNode root = Json.parse(m.data(), "incident notification");
+    String version = Json.text(root, "version");
+    JsonNode incident = root.get("incident");
+    if (TEST_VERSION.equals(version)) {
+      return Decoded.ignored("Cloud Monitoring test notification received: the channel "
+          + "reaches canaryrun", fields);
+    }
+    if (version == null) {
+      throw new MalformedEventException("incident notification has no \"version\"");
+    }
+    if (!SCHEMA_VERSION.equals(version)) {
+      throw new MalformedEventException("incident notification schema version '"
+          + Json.abbreviate(version) + "' is not supported (expected " + SCHEMA_VERSION + ")");
+    }
+    if (incident == null || !incident.isObject()) {
+      throw new MalformedEventException("incident notification has no \"incident\" object");
+    }
+    String incidentId = Json.text(incident, "incident_id");
+    if (incidentId == null || incidentId.isBlank()) {
+      throw new MalformedEventException("incident has no incident_id");
+    }
+    fields.put("incidentId", incidentId);
+    String state = Json.text(incident, "state");
+    if (state == null) {
+      throw new MalformedEventException("incident " + incidentId + " has no state");
+    }
+    boolean open = switch (state.toLowerCase(Locale.ROOT)) {
+      case "open" -> true;
+      case "closed" -> false;
+      default -> throw new MalformedEventException("incident " + incidentId + " state '"
+          + Json.abbreviate(state) + "' is neither open nor closed");
+    };
+    fields.put("state", open ? "open" : "closed");
+    JsonNode resource = incident.path("resource");
+    String type = Json.text(resource, "type");
+    if (!RESOURCE_TYPE.equals(type)) {
+      return Decoded.ignored("incident " + incidentId + " is about resource type " + type
+          + ", not " + RESOURCE_TYPE + ": not a canaryrun concern", fields);
+    }
+    JsonNode labels = resource.path("labels");
+    String service = Json.text(labels, "service_name");
+    if (service == null || service.isBlank()) {
+      throw new MalformedEventException("incident " + incidentId + " on " + RESOURCE_TYPE
+          + " has no resource.labels.service_name");
+    }
+    fields.put("service", service);
+    String revision = Json.text(labels, "revision_name");
+    if (revision == null || revision.isBlank()) {
+      throw new MalformedEventException("incident " + incidentId + " on service " + service
+          + " names no revision (resource.labels.revision_name): the alert policy aggregates "
+          + "across revisions, so the canary cannot be told from the stable revision; group "
+          + "the policy by revision_name");
+    }
+    fields.put("revision", revision);
+    Instant at = Json.epochSeconds(incident.get(open ? "started_at" : "ended_at"),
+        open ? "incident.started_at" : "incident.ended_at");
+    return Decoded.accepted(new AlertRequest(eventId, at != null ? at : m.publishTime(), service,
+        revision, incidentId, open, Json.text(incident, "policy_name"),
+        Json.text(incident, "summary")));
+  }
+}
