@@ -60,6 +60,9 @@ public final class Demo {
   /** Between releases, so one release's last requests do not count against the next. */
   static final Duration SETTLE = Duration.ofSeconds(1);
 
+  /** Requests sent before the steady load, to get past the JIT's cold start (see burst). */
+  static final int WARM_UP_REQUESTS = 1500;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DemoOptions options;
@@ -145,6 +148,7 @@ public final class Demo {
     bus.subscribe(Topics.EVENTS, m -> lifecycleEvent(view, m.data()));
 
     LoadGenerator load = track(new LoadGenerator(URI.create(service.getUri()), options.rate()));
+    load.burst(WARM_UP_REQUESTS, 16);
     load.start();
     ScheduledExecutorService timers =
         Executors.newScheduledThreadPool(2, LoadGenerator.daemon("demo-timer"));

@@ -1,6 +1,7 @@
 package dev.canaryrun.cli.demo;
 
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
 import dev.canaryrun.fixtures.emulator.Emulators;
 import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.pubsub.PubSubEventPublisher;
@@ -44,7 +45,7 @@ final class DemoBackend implements AutoCloseable {
   /** Writes {@code policies/{service}} as Terraform would, then reads through the adapters. */
   static DemoBackend emulators(Emulators emulators, String projectId, DemoScenario scenario,
       Clock clock) {
-    Firestore db = FirestoreClients.create(projectId, null, emulators.firestoreHost());
+    Firestore db = firestore(projectId, emulators.firestoreHost());
     try {
       db.collection("policies").document(scenario.service())
           .set(Map.of("policy", scenario.policyJson(), "region", scenario.region())).get();
@@ -68,6 +69,20 @@ final class DemoBackend implements AutoCloseable {
           clients.close();
           db.close();
         });
+  }
+
+  /**
+   * The emulator client as the functions get it from FIRESTORE_EMULATOR_HOST: only the emulator
+   * host, no explicit credentials. (FirestoreClients.create also sets NoCredentials, which
+   * client 3.37 takes as "plaintext to getHost()", i.e. firestore.googleapis.com: reported.)
+   */
+  private static Firestore firestore(String projectId, String host) {
+    return FirestoreOptions.newBuilder()
+        .setProjectId(projectId)
+        .setDatabaseId(FirestoreClients.DEFAULT_DATABASE)
+        .setEmulatorHost(host)
+        .build()
+        .getService();
   }
 
   static DemoBackend inMemory(String projectId, DemoScenario scenario, Clock clock,

@@ -13,7 +13,7 @@ import java.util.Objects;
 public record DemoOptions(double rate, Path scenario, boolean inMemory, Path logDir,
     boolean liveView, PrintStream out) {
 
-  public static final double DEFAULT_RATE = 100;
+  public static final double DEFAULT_RATE = 200;
   public static final Path DEFAULT_LOG_DIR = Path.of(".canaryrun");
 
   public DemoOptions {
@@ -27,7 +27,7 @@ public record DemoOptions(double rate, Path scenario, boolean inMemory, Path log
 
   static final String USAGE = """
       usage: ./canaryrun demo [--rate N] [--scenario FILE] [--in-memory] [--log-dir DIR] [--no-live]
-        --rate N         load on the service, requests per second (default 100)
+        --rate N         load on the service, requests per second (default 200)
         --scenario FILE  releases to play, JSON (docs/DEMO.md; default: v2 healthy, v3 raised
                          5xx, v4 hit by a Monitoring incident)
         --in-memory      in-memory store and in-process bus even if the emulators are installed
