@@ -1,0 +1,64 @@
+package dev.canaryrun.functions;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The functions' configuration, read from the environment once per instance. Every problem is
+ * named at once, because a misconfigured deploy is fixed in one Terraform apply, not five.
+ */
+public record FunctionConfig(String project, String database, String region, String eventsTopic,
+    String ticksTopic, Duration maxEventAge, Optional<String> runEndpoint,
+    Optional<String> monitoringEndpoint, Optional<String> firestoreEmulator,
+    Optional<String> pubsubEmulator) {
+
+  public static FunctionConfig from(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    String project = value(env, Env.PROJECT).orElse(null);
+    if (project == null) {
+      problems.add(Env.PROJECT + " is not set (the project of Firestore, Pub/Sub and the services)");
+    }
+    String region = value(env, Env.REGION).orElse(null);
+    if (region == null) {
+      problems.add(Env.REGION + " is not set (the Cloud Run region of builds that name none)");
+    }
+    long maxAge = Env.DEFAULT_MAX_EVENT_AGE_SECONDS;
+    Optional<String> age = value(env, Env.MAX_EVENT_AGE_SECONDS);
+    if (age.isPresent()) {
+      try {
+        maxAge = Long.parseLong(age.get().strip());
+        if (maxAge <= 0) {
+          problems.add(Env.MAX_EVENT_AGE_SECONDS + "=" + age.get() + " must be > 0");
+        }
+      } catch (NumberFormatException e) {
+        problems.add(Env.MAX_EVENT_AGE_SECONDS + "=" + age.get() + " is not a number of seconds");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("canaryrun functions are misconfigured: "
+          + String.join("; ", problems));
+    }
+    return new FunctionConfig(project, value(env, Env.DATABASE).orElse("(default)"), region,
+        value(env, Env.EVENTS_TOPIC).orElse(Env.DEFAULT_EVENTS_TOPIC),
+        value(env, Env.TICKS_TOPIC).orElse(Env.DEFAULT_TICKS_TOPIC),
+        Duration.ofSeconds(maxAge), value(env, Env.RUN_ENDPOINT),
+        value(env, Env.MONITORING_ENDPOINT), value(env, Env.FIRESTORE_EMULATOR_HOST),
+        value(env, Env.PUBSUB_EMULATOR_HOST));
+  }
+
+  /** The variables the Google client libraries read themselves, for PubSubClients. */
+  Map<String, String> clientEnvironment() {
+    Map<String, String> m = new java.util.HashMap<>();
+    m.put(Env.PROJECT, project);
+    pubsubEmulator.ifPresent(h -> m.put(Env.PUBSUB_EMULATOR_HOST, h));
+    return m;
+  }
+
+  private static Optional<String> value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+  }
+}

@@ -1,0 +1,29 @@
+package dev.canaryrun.functions;
+
+import dev.canaryrun.gcp.decode.Decoded;
+import dev.canaryrun.gcp.decode.EventSource;
+import dev.canaryrun.gcp.decode.PubSubMessage;
+import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.service.HandleResult;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** {@code cloud-builds}: a SUCCESS build of a watched service starts a rollout. */
+public final class OnBuildFinished extends PubSubFunction {
+  public OnBuildFinished() {
+    this(Controller::instance);
+  }
+
+  OnBuildFinished(Supplier<Controller> controller) {
+    super(EventSource.BUILD, controller);
+  }
+
+  @Override
+  List<HandleResult> handle(Controller c, PubSubMessage message, String eventId) {
+    Decoded<BuildSucceeded> d = c.builds().decode(message, eventId);
+    if (d instanceof Decoded.Accepted<BuildSucceeded> a) {
+      return List.of(c.service().onBuildSucceeded(a.value()));
+    }
+    return reportNotAccepted(d, eventId);
+  }
+}

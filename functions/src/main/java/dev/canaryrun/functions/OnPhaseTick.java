@@ -1,0 +1,29 @@
+package dev.canaryrun.functions;
+
+import dev.canaryrun.gcp.decode.Decoded;
+import dev.canaryrun.gcp.decode.EventSource;
+import dev.canaryrun.gcp.decode.PubSubMessage;
+import dev.canaryrun.service.HandleResult;
+import dev.canaryrun.service.TickRequest;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** {@code canaryrun-ticks}: judge every active rollout (or one); advance, hold, promote, roll back. */
+public final class OnPhaseTick extends PubSubFunction {
+  public OnPhaseTick() {
+    this(Controller::instance);
+  }
+
+  OnPhaseTick(Supplier<Controller> controller) {
+    super(EventSource.TICK, controller);
+  }
+
+  @Override
+  List<HandleResult> handle(Controller c, PubSubMessage message, String eventId) {
+    Decoded<TickRequest> d = c.ticks().decode(message, eventId);
+    if (d instanceof Decoded.Accepted<TickRequest> a) {
+      return c.service().onTick(a.value());
+    }
+    return reportNotAccepted(d, eventId);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.canaryrun.functions;
+
+import dev.canaryrun.fixtures.Fixtures;
+import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.memory.InMemoryEventPublisher;
+import dev.canaryrun.memory.InMemoryPolicyStore;
+import dev.canaryrun.memory.InMemoryRolloutStore;
+import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.port.MetricsReader;
+import dev.canaryrun.port.SmokeChecker;
+import dev.canaryrun.port.TrafficRouter;
+import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.service.RolloutService;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The four functions over in-memory ports, a fixed clock and a judge whose verdict the test
+ * sets; events are real {@code messagePublished} CloudEvents built from the fixtures.
+ */
+final class FunctionHarness {
+  static final Instant NOW = Instant.parse("2025-03-14T09:15:00Z");
+
+  final MutableClock clock = new MutableClock(NOW);
+  final InMemoryRolloutStore store = new InMemoryRolloutStore(clock);
+  final InMemoryPolicyStore policies = new InMemoryPolicyStore()
+      .watch(Fixtures.SERVICE, Fixtures.REGION, RolloutPolicy.defaults());
+  final InMemoryEventPublisher publisher = new InMemoryEventPublisher();
+  final List<SetTraffic> trafficCalls = new CopyOnWriteArrayList<>();
+  final AtomicReference<RuntimeException> routerFailure = new AtomicReference<>();
+  final AtomicReference<Outcome> verdict = new AtomicReference<>(Outcome.INCONCLUSIVE);
+  private final AtomicInteger messageIds = new AtomicInteger(1000);
+
+  final TrafficRouter router = new TrafficRouter() {
+    @Override
+    public Deployment deploy(DeployRevision r) {
+      fail();
+      return new Deployment(r.revision(), Fixtures.STABLE_REVISION,
+          "https://canary---checkout-abc123-ew.a.run.app");
+    }
+
+    @Override
+    public void setTraffic(SetTraffic request) {
+      fail();
+      trafficCalls.add(request);
+    }
+
+    private void fail() {
+      RuntimeException e = routerFailure.get();
+      if (e != null) {
+        throw e;
+      }
+    }
+  };
+
+  final CanaryJudge judge = (JudgeState state, dev.canaryrun.policy.JudgeSettings s,
+      dev.canaryrun.judge.JudgeInput in) -> new Judgement(
+      Verdict.of(verdict.get(), "test judge says " + verdict.get()),
+      new JudgeState(in.finalUntil(), state.values()));
+
+  final RolloutService service = new RolloutService(store, policies, router,
+      (MetricsReader) q -> Map.of(), (SmokeChecker) s -> new SmokeChecker.Result(true, "200 OK"),
+      publisher, judge, clock, Duration.ofHours(1));
+  final Controller controller = new Controller(service, store, policies, clock, "us-central1");
+
+  final OnBuildFinished onBuild = new OnBuildFinished(() -> controller);
+  final OnPhaseTick onTick = new OnPhaseTick(() -> controller);
+  final OnAlertFired onAlert = new OnAlertFired(() -> controller);
+  final OnCommand onCommand = new OnCommand(() -> controller);
+
+  /** A messagePublished CloudEvent as Eventarc delivers it, with a fresh message id. */
+  CloudEvent event(byte[] payload, Map<String, String> attributes) {
+    return event(payload, attributes, String.valueOf(messageIds.incrementAndGet()));
+  }
+
+  CloudEvent event(byte[] payload, Map<String, String> attributes, String messageId) {
+    Instant published = clock.instant();
+    return CloudEventBuilder.v1()
+        .withId(messageId)
+        .withSource(URI.create("//pubsub.googleapis.com/projects/shop-prod/topics/canaryrun"))
+        .withType("google.cloud.pubsub.topic.v1.messagePublished")
+        .withTime(published.atOffset(ZoneOffset.UTC))
+        .withDataContentType("application/json")
+        .withData(Fixtures.messagePublishedData(payload, attributes, messageId, published,
+            "projects/shop-prod/subscriptions/eventarc-test"))
+        .build();
+  }
+
+  CloudEvent fixture(String name) {
+    return event(Fixtures.bytes(name), Map.of());
+  }
+
+  CloudEvent build(String name) {
+    String json = Fixtures.text(name);
+    return event(json.getBytes(StandardCharsets.UTF_8), Fixtures.buildAttributes(json));
+  }
+
+  CloudEvent raw(byte[] ceData) {
+    return CloudEventBuilder.v1()
+        .withId(String.valueOf(messageIds.incrementAndGet()))
+        .withSource(URI.create("//pubsub.googleapis.com/projects/shop-prod/topics/canaryrun"))
+        .withType("google.cloud.pubsub.topic.v1.messagePublished")
+        .withTime(clock.instant().atOffset(ZoneOffset.UTC))
+        .withData(ceData)
+        .build();
+  }
+
+  /** Starts the fixture build's rollout: deployed, smoke-checked, at 5%. */
+  void startRollout() {
+    clock.set(Fixtures.BUILD_FINISHED.plusSeconds(30));
+    onBuild.accept(build("cloudbuild/build-success.json"));
+  }
+}
