@@ -1,0 +1,259 @@
+package dev.canaryrun.gcp.store;
+
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.CollectionReference;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldPath;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Precondition;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.QuerySnapshot;
+import com.google.cloud.firestore.SetOptions;
+import com.google.cloud.firestore.Transaction;
+import com.google.cloud.firestore.TransactionOptions;
+import dev.canaryrun.port.PermanentFailure;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.Rollout;
+import io.grpc.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link RolloutStore} on Firestore, laid out as docs/CONTRACT.md says: {@code rollouts/{id}}
+ * with its {@code audit} and {@code events} subcollections, and {@code services/{service}}
+ * pointers. Every write goes through {@link #save}: one transaction that commits the rollout,
+ * its processed-event record, its audit entries and the service pointer together, or nothing.
+ * The version check is optimistic (the rollout is written only if unchanged since it was read),
+ * so concurrent savers of one rollout never wait on each other's locks: one wins, the others
+ * get CONFLICT at once and decide again on the winner's state.
+ */
+public final class FirestoreRolloutStore implements RolloutStore {
+  /** How long a processed event id is kept (the TTL policy on {@code events.expireAt}). */
+  public static final Duration EVENT_RETENTION = Duration.ofDays(7);
+  /** Rollouts per page of the active-rollouts query: bounds one response's size. */
+  static final int PAGE_SIZE = 500;
+  /**
+   * Attempts of one save transaction. Firestore aborts a transaction that lost a race for a
+   * lock (on the event record or the service pointer); the client library retries it.
+   */
+  static final int TRANSACTION_ATTEMPTS = 5;
+
+  static final String ROLLOUTS = "rollouts";
+  static final String AUDIT = "audit";
+  static final String EVENTS = "events";
+  static final String SERVICES = "services";
+  static final String ACTIVE_ROLLOUT_ID = "activeRolloutId";
+  static final String LAST_ROLLOUT_ID = "lastRolloutId";
+  static final String EXPIRE_AT = "expireAt";
+
+  private final Firestore db;
+  private final Clock clock;
+  private final int pageSize;
+
+  /** @param clock stamps {@code updatedAt} and the processed events' {@code expireAt} */
+  public FirestoreRolloutStore(Firestore db, Clock clock) {
+    this(db, clock, PAGE_SIZE);
+  }
+
+  FirestoreRolloutStore(Firestore db, Clock clock, int pageSize) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.pageSize = pageSize;
+  }
+
+  @Override
+  public Optional<Rollout> find(String rolloutId) {
+    DocumentSnapshot doc = FirestoreCalls.await("read rollouts/" + rolloutId,
+        rollouts().document(rolloutId).get());
+    return doc.exists() ? Optional.of(read(doc)) : Optional.empty();
+  }
+
+  @Override
+  public Optional<ServicePointer> pointer(String service) {
+    DocumentSnapshot doc = FirestoreCalls.await("read services/" + service,
+        db.collection(SERVICES).document(service).get());
+    if (!doc.exists()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ServicePointer(service, doc.getString(ACTIVE_ROLLOUT_ID),
+        doc.getString(LAST_ROLLOUT_ID)));
+  }
+
+  @Override
+  public List<Rollout> listActive() {
+    Query query = rollouts().whereEqualTo(RolloutDocument.ACTIVE, true)
+        .orderBy(RolloutDocument.CREATED_AT).limit(pageSize);
+    List<Rollout> active = new ArrayList<>();
+    QueryDocumentSnapshot last = null;
+    while (true) {
+      // startAfter(snapshot) also orders by document name, so rollouts created in the same
+      // instant are neither skipped nor repeated across pages.
+      Query page = last == null ? query : query.startAfter(last);
+      QuerySnapshot result = FirestoreCalls.await("query active rollouts", page.get());
+      for (QueryDocumentSnapshot doc : result.getDocuments()) {
+        active.add(read(doc));
+        last = doc;
+      }
+      if (result.size() < pageSize) {
+        return active;
+      }
+    }
+  }
+
+  @Override
+  public boolean processed(String rolloutId, String eventId) {
+    return FirestoreCalls.await("read processed event " + eventId + " of rollouts/" + rolloutId,
+        event(rolloutId, eventId).get()).exists();
+  }
+
+  @Override
+  public SaveResult save(Rollout next, long expectedVersion, String eventId,
+      List<AuditEntry> audit) {
+    Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(eventId, "eventId");
+    List<AuditEntry> entries = List.copyOf(audit);
+    DocumentReference rollout = rollouts().document(next.id());
+    DocumentReference event = event(next.id(), eventId);
+    DocumentReference service = db.collection(SERVICES).document(next.service());
+    // The version is compared on a plain read and enforced by the commit's precondition
+    // (compare-and-set on the document's update time) rather than read inside the transaction:
+    // a transactional read takes a lock that every concurrent saver then waits on, and the
+    // emulator resolves such waits only by a 2 s lock timeout.
+    List<DocumentSnapshot> reads = FirestoreCalls.await("read " + rollout.getPath(),
+        db.getAll(rollout, event));
+    if (reads.get(1).exists()) {
+      return SaveResult.DUPLICATE;
+    }
+    DocumentSnapshot stored = reads.get(0);
+    Fields storedFields = new Fields(stored.getData(), rollout.getPath());
+    long storedVersion = stored.exists() ? storedFields.longValue(RolloutDocument.VERSION) : 0;
+    if (storedVersion != expectedVersion) {
+      return SaveResult.CONFLICT;
+    }
+    Write write = new Write(rollout, event, service, next, expectedVersion, eventId, entries,
+        stored.exists() ? stored.getUpdateTime() : null,
+        stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0);
+    TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder()
+        .setNumberOfAttempts(TRANSACTION_ATTEMPTS).build();
+    try {
+      return FirestoreCalls.await("save rollouts/" + next.id() + " (event " + eventId + ")",
+          db.runTransaction(tx -> write.run(tx, clock.instant()), options));
+    } catch (PermanentFailure e) {
+      Status.Code code = FirestoreCalls.code(e.getCause());
+      if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.ALREADY_EXISTS) {
+        return SaveResult.CONFLICT; // another save committed since our read
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The transaction of one save. It reads the processed-event record and the service pointer
+   * (both decide what it writes) and writes the rollout only if it is unchanged since
+   * {@code storedAt} (absent when null), so the whole save commits or nothing does.
+   */
+  private record Write(DocumentReference rolloutRef, DocumentReference eventRef,
+      DocumentReference serviceRef, Rollout next, long expectedVersion, String eventId,
+      List<AuditEntry> audit, Timestamp storedAt, long auditCount) {
+
+    SaveResult run(Transaction tx, Instant now) throws Exception {
+      // Firestore transactions read everything before they write anything.
+      List<DocumentSnapshot> reads = tx.getAll(eventRef, serviceRef).get();
+      if (reads.get(0).exists()) {
+        return SaveResult.DUPLICATE; // processed since our first read
+      }
+      DocumentSnapshot pointer = reads.get(1);
+
+      Rollout saved = next.withVersion(expectedVersion + 1, now);
+      Map<String, Object> doc = RolloutDocument.write(saved, auditCount + audit.size());
+      if (storedAt == null) {
+        tx.create(rolloutRef, doc); // fails with ALREADY_EXISTS if someone created it first
+      } else {
+        // update() replaces each listed top-level field, and we list every field.
+        tx.update(rolloutRef, doc, Precondition.updatedAt(storedAt));
+      }
+
+      Map<String, Object> eventDoc = new HashMap<>();
+      eventDoc.put("eventId", eventId);
+      eventDoc.put("processedAt", Fields.timestamp(now));
+      eventDoc.put(EXPIRE_AT, Fields.timestamp(now.plus(EVENT_RETENTION)));
+      tx.set(eventRef, eventDoc);
+
+      for (int i = 0; i < audit.size(); i++) {
+        long seq = auditCount + i + 1;
+        tx.set(rolloutRef.collection(AUDIT).document(DocumentIds.auditSeq(seq)),
+            AuditDocument.write(audit.get(i), seq));
+      }
+
+      Map<String, Object> pointerUpdate = pointerUpdate(saved, expectedVersion,
+          pointer.exists() ? pointer.getString(ACTIVE_ROLLOUT_ID) : null);
+      if (!pointerUpdate.isEmpty()) {
+        tx.set(serviceRef, pointerUpdate, SetOptions.merge());
+      }
+      return SaveResult.SAVED;
+    }
+  }
+
+  /**
+   * The new rollout becomes the service's last one; an active rollout is the active one; an
+   * inactive one clears the pointer only if it still points at it (a newer rollout may own it).
+   */
+  static Map<String, Object> pointerUpdate(Rollout saved, long expectedVersion,
+      String currentActive) {
+    Map<String, Object> update = new HashMap<>();
+    if (expectedVersion == 0) {
+      update.put(LAST_ROLLOUT_ID, saved.id());
+    }
+    if (saved.active()) {
+      if (!saved.id().equals(currentActive)) {
+        update.put(ACTIVE_ROLLOUT_ID, saved.id());
+      }
+    } else if (saved.id().equals(currentActive)) {
+      update.put(ACTIVE_ROLLOUT_ID, null);
+    }
+    return update;
+  }
+
+  @Override
+  public List<AuditEntry> audit(String rolloutId) {
+    CollectionReference audit = rollouts().document(rolloutId).collection(AUDIT);
+    QuerySnapshot result = FirestoreCalls.await("read the audit of rollouts/" + rolloutId,
+        audit.orderBy(FieldPath.documentId()).get());
+    List<AuditEntry> entries = new ArrayList<>();
+    for (QueryDocumentSnapshot doc : result.getDocuments()) {
+      try {
+        entries.add(AuditDocument.read(doc.getReference().getPath(), doc.getData()));
+      } catch (RuntimeException e) {
+        throw new PermanentFailure("unreadable audit entry: " + e.getMessage(), e);
+      }
+    }
+    return entries;
+  }
+
+  private CollectionReference rollouts() {
+    return db.collection(ROLLOUTS);
+  }
+
+  private DocumentReference event(String rolloutId, String eventId) {
+    return rollouts().document(rolloutId).collection(EVENTS).document(DocumentIds.event(eventId));
+  }
+
+  private static Rollout read(DocumentSnapshot doc) {
+    try {
+      return RolloutDocument.read(doc.getId(), doc.getData());
+    } catch (RuntimeException e) {
+      throw new PermanentFailure("unreadable rollout document: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.canaryrun.gcp.store;
+
+import static dev.canaryrun.gcp.store.TestRollouts.T0;
+import static dev.canaryrun.gcp.store.TestRollouts.entry;
+import static dev.canaryrun.gcp.store.TestRollouts.rich;
+import static dev.canaryrun.gcp.store.TestRollouts.simple;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.Firestore;
+import dev.canaryrun.fixtures.emulator.EmulatorEnvironment;
+import dev.canaryrun.fixtures.emulator.WithEmulators;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.rollout.TrafficIntent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@WithEmulators
+class FirestoreRolloutStoreTest {
+  private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
+
+  private Firestore db;
+  private FirestoreRolloutStore store;
+
+  @BeforeEach
+  void connect(EmulatorEnvironment env) {
+    db = FirestoreClients.create(env.projectId(), null, env.firestoreHost());
+    store = new FirestoreRolloutStore(db, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    db.close();
+  }
+
+  @Test
+  void aRichRolloutComesBackAsItWasSaved() {
+    Rollout r = rich("checkout-7f3a", "checkout");
+    List<AuditEntry> audit = List.of(entry("judged", r.lastVerdict()), entry("plain", null));
+
+    assertEquals(SaveResult.SAVED, store.save(r, 0, "build-event-1", audit));
+
+    assertEquals(r.withVersion(1, NOW), store.find(r.id()).orElseThrow());
+    assertEquals(audit, store.audit(r.id()));
+  }
+
+  @Test
+  void aMissingRolloutIsEmpty() {
+    assertTrue(store.find("nope").isEmpty());
+    assertTrue(store.pointer("nope").isEmpty());
+    assertEquals(List.of(), store.audit("nope"));
+  }
+
+  @Test
+  void versionsGuardEveryWrite() {
+    Rollout r = simple("svc-1", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+    assertEquals(SaveResult.SAVED, store.save(r, 0, "e1", List.of()));
+
+    assertEquals(SaveResult.CONFLICT, store.save(r, 0, "e2", List.of()), "create twice");
+    assertEquals(SaveResult.CONFLICT, store.save(r, 2, "e3", List.of()), "version from the future");
+    assertEquals(SaveResult.SAVED, store.save(r.withState(RolloutState.VERIFYING, -1, T0, "x"), 1,
+        "e4", List.of()));
+    assertEquals(SaveResult.CONFLICT, store.save(r, 1, "e5", List.of()), "stale version");
+
+    Rollout stored = store.find(r.id()).orElseThrow();
+    assertEquals(2, stored.version());
+    assertEquals(RolloutState.VERIFYING, stored.state());
+    assertFalse(store.processed(r.id(), "e2"), "a conflict records no event");
+    assertTrue(store.processed(r.id(), "e4"));
+  }
+
+  @Test
+  void aDuplicateEventWritesNothing() {
+    Rollout r = simple("svc-2", "svc", RolloutState.CANARY, TrafficIntent.desired(5), T0);
+    store.save(r, 0, "e1", List.of(entry("created", null)));
+    store.save(r.withTraffic(TrafficIntent.desired(5).markApplied()), 1, "e2",
+        List.of(entry("applied", null)));
+
+    Rollout changed = r.withTraffic(TrafficIntent.desired(20));
+    assertEquals(SaveResult.DUPLICATE, store.save(changed, 2, "e2", List.of(entry("again", null))));
+    assertEquals(SaveResult.DUPLICATE, store.save(changed, 7, "e1", List.of()),
+        "a duplicate is reported whatever the version");
+
+    Rollout stored = store.find(r.id()).orElseThrow();
+    assertEquals(2, stored.version());
+    assertEquals(new TrafficIntent(5, true), stored.traffic());
+    assertEquals(List.of("created", "applied"),
+        store.audit(r.id()).stream().map(AuditEntry::message).toList());
+  }
+
+  @Test
+  void auditEntriesComeBackInNumericOrder() throws Exception {
+    Rollout r = simple("svc-3", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+    List<String> expected = new ArrayList<>();
+    long version = 0;
+    // 3 saves of 5 entries: 15 entries, so seq 10+ must sort after 9 (zero padding).
+    for (int save = 0; save < 3; save++) {
+      List<AuditEntry> batch = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String m = "entry-" + (save * 5 + i);
+        expected.add(m);
+        batch.add(entry(m, i == 0 ? Verdict.of(Outcome.PASS, "ok") : null));
+      }
+      assertEquals(SaveResult.SAVED, store.save(r, version, "e" + save, batch));
+      version++;
+    }
+
+    assertEquals(expected, store.audit(r.id()).stream().map(AuditEntry::message).toList());
+    List<String> ids = auditIds(r.id());
+    assertEquals("0000000001", ids.get(0));
+    assertEquals("0000000015", ids.get(14));
+  }
+
+  @Test
+  void concurrentSavesOfOneRolloutLoseNothing() throws Exception {
+    Rollout r = simple("svc-4", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+    store.save(r, 0, "create", List.of());
+    int writers = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<Integer>> conflicts = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String me = "writer-" + w;
+        conflicts.add(pool.submit(() -> {
+          int seen = 0;
+          while (true) { // what RolloutService does: reload, decide again, save
+            Rollout current = store.find(r.id()).orElseThrow();
+            Rollout next = current.withState(current.state(), current.stepIndex(),
+                current.stateSince(), Integer.toString(Integer.parseInt(current.reason()) + 1));
+            SaveResult result = store.save(next, current.version(), me, List.of(entry(me, null)));
+            if (result == SaveResult.SAVED) {
+              return seen;
+            }
+            assertEquals(SaveResult.CONFLICT, result);
+            seen++;
+          }
+        }));
+      }
+      for (Future<Integer> f : conflicts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Rollout stored = store.find(r.id()).orElseThrow();
+    assertEquals(writers + 1, stored.version());
+    assertEquals(Integer.toString(writers), stored.reason(), "every increment survived");
+    List<String> messages = store.audit(r.id()).stream().map(AuditEntry::message).toList();
+    assertEquals(writers, messages.size());
+    assertEquals(new TreeSet<>(IntStream.range(0, writers).mapToObj(i -> "writer-" + i).toList()),
+        new TreeSet<>(messages));
+  }
+
+  @Test
+  void listActiveFindsRolloutsTheControllerStillOwes() {
+    store.save(simple("a-canary", "a", RolloutState.CANARY, TrafficIntent.desired(5).markApplied(),
+        T0.plusSeconds(2)), 0, "e", List.of());
+    store.save(simple("b-done", "b", RolloutState.PROMOTED, new TrafficIntent(100, true),
+        T0.plusSeconds(1)), 0, "e", List.of());
+    store.save(simple("c-superseded", "c", RolloutState.SUPERSEDED, TrafficIntent.desired(0),
+        T0.plusSeconds(3)), 0, "e", List.of());
+    store.save(simple("d-deploying", "d", RolloutState.DEPLOYING, TrafficIntent.none(), T0), 0, "e",
+        List.of());
+
+    assertEquals(List.of("d-deploying", "a-canary", "c-superseded"),
+        store.listActive().stream().map(Rollout::id).toList(), "oldest first");
+  }
+
+  @Test
+  void listActivePagesThroughEveryRollout() {
+    FirestoreRolloutStore smallPages = new FirestoreRolloutStore(db, Clock.fixed(NOW, ZoneOffset.UTC), 2);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String id = "svc" + i + "-r";
+      // two share each creation time: the page cursor must not skip or repeat them
+      smallPages.save(simple(id, "svc" + i, RolloutState.CANARY, TrafficIntent.none(),
+          T0.plusSeconds(i / 2)), 0, "e", List.of());
+      expected.add(id);
+    }
+    smallPages.save(simple("z-done", "z", RolloutState.FAILED, TrafficIntent.none(), T0), 0, "e",
+        List.of());
+
+    assertEquals(expected, smallPages.listActive().stream().map(Rollout::id).toList());
+  }
+
+  @Test
+  void servicePointersFollowTheRollouts() {
+    Rollout first = simple("web-1", "web", RolloutState.CANARY, TrafficIntent.none(), T0);
+    store.save(first, 0, "b1", List.of());
+    assertEquals(new ServicePointer("web", "web-1", "web-1"), store.pointer("web").orElseThrow());
+
+    Rollout second = simple("web-2", "web", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+    store.save(second, 0, "b2", List.of());
+    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+
+    // The superseded first rollout finishes: the pointer belongs to the second now.
+    store.save(first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build"), 1, "s1", List.of());
+    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+
+    // A later save of the active rollout keeps it; finishing it clears the pointer.
+    store.save(second.withState(RolloutState.VERIFYING, -1, T0, "deployed"), 1, "d2", List.of());
+    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+    store.save(second.withState(RolloutState.FAILED, -1, T0, "smoke check failed"), 2, "f2",
+        List.of());
+    assertEquals(new ServicePointer("web", null, "web-2"), store.pointer("web").orElseThrow());
+  }
+
+  @Test
+  void processedEventsExpireAfterAWeekAndKeepAwkwardIds() throws Exception {
+    Rollout r = simple("svc-5", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+    String eventId = "projects/p/subscriptions/s/messages/123%2F..";
+    store.save(r, 0, eventId, List.of());
+
+    assertTrue(store.processed(r.id(), eventId));
+    assertFalse(store.processed(r.id(), "projects/p/subscriptions/s/messages/123"));
+    DocumentSnapshot doc = db.collection("rollouts").document(r.id()).collection("events")
+        .document(DocumentIds.event(eventId)).get().get();
+    assertEquals(eventId, doc.getString("eventId"));
+    assertEquals(Timestamp.ofTimeSecondsAndNanos(NOW.plus(Duration.ofDays(7)).getEpochSecond(), 0),
+        doc.getTimestamp("expireAt"));
+  }
+
+  @Test
+  void theRolloutDocumentCarriesTheQueryFields() throws Exception {
+    Rollout r = simple("svc-6", "svc", RolloutState.CANARY, TrafficIntent.none(), T0);
+    store.save(r, 0, "e", List.of(entry("one", null), entry("two", null)));
+
+    DocumentSnapshot doc = db.collection("rollouts").document(r.id()).get().get();
+    assertEquals(Boolean.TRUE, doc.getBoolean("active"));
+    assertEquals(Timestamp.ofTimeSecondsAndNanos(T0.getEpochSecond(), 0), doc.getTimestamp("createdAt"));
+    assertEquals(1L, doc.getLong("version"));
+    assertEquals(2L, doc.getLong("auditCount"));
+    assertTrue(doc.getString("policy").startsWith("{\"steps\""), "policy is stored as its JSON");
+    assertEquals(Set.of(), store.find(r.id()).orElseThrow().stableIncidents());
+  }
+
+  private List<String> auditIds(String rolloutId) throws Exception {
+    List<String> ids = new ArrayList<>();
+    db.collection("rollouts").document(rolloutId).collection("audit").get().get().getDocuments()
+        .forEach(d -> ids.add(d.getId()));
+    return ids;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.canaryrun.gcp.store;
+
+import dev.canaryrun.judge.Check;
+import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.policy.PolicyJson;
+import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.ExpiryAction;
+import dev.canaryrun.rollout.Pause;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.rollout.TrafficIntent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Rollouts and audit entries for the store tests. */
+final class TestRollouts {
+  static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+
+  private TestRollouts() {}
+
+  /** A rollout with a value in every field, nullable ones included, and a non-default policy. */
+  static Rollout rich(String id, String service) {
+    RolloutPolicy policy = PolicyJson.parse("""
+        {"steps": [{"percent": 10, "minDwellSeconds": 60, "maxDwellSeconds": 120},
+                   {"percent": 40, "minDwellSeconds": 90}],
+         "judge": {"alpha": 0.05, "guardrailMinRequests": 50},
+         "onNewBuild": "ignore", "candidateTag": "next"}
+        """);
+    Verdict verdict = new Verdict(Outcome.INCONCLUSIVE, "too little traffic: 12 requests", List.of(
+        new Check("errors", Outcome.INCONCLUSIVE, "canary 1/12 errors vs stable 3/240",
+            Map.of("canaryErrors", 1.0, "canaryRequests", 12.0, "eValue", 1.7302)),
+        new Check("latency", Outcome.PASS, "p99 within 20% of stable",
+            Map.of("canaryP99Ms", 231.5, "stableP99Ms", 219.0))));
+    return new Rollout(id, service, "europe-west1",
+        "europe-docker.pkg.dev/p/r/" + service + "@sha256:0123abcd", "build-7f3a",
+        T0.minusSeconds(90), id, service + "-00041-xyz", "https://next---" + service + ".a.run.app",
+        true, policy, RolloutState.PAUSED, 1, T0.plusSeconds(600), new TrafficIntent(40, false),
+        new JudgeState(T0.plusSeconds(540), Map.of("errors.logE", 0.5473, "latency.logE", -0.25,
+            "buckets", 9.0)),
+        verdict,
+        new Pause("alice@example.com", "waiting for the load test", T0.plusSeconds(3600),
+            ExpiryAction.ROLLBACK),
+        Set.of("incident-b", "incident-a"), "paused by alice@example.com",
+        T0, T0.plusSeconds(660), 0);
+  }
+
+  static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,
+      Instant createdAt) {
+    RolloutPolicy policy = RolloutPolicy.defaults();
+    int step = state.judged() ? 0 : -1;
+    Pause pause = state == RolloutState.PAUSED
+        ? new Pause("bob", "hold", null, ExpiryAction.RESUME) : null;
+    return new Rollout(id, service, "us-central1", "img@sha256:00", "build-" + id, createdAt, id,
+        null, null, false, policy, state, step, createdAt, traffic, null, null, pause, Set.of(),
+        "0", createdAt, createdAt, 0);
+  }
+
+  static AuditEntry entry(String message, Verdict verdict) {
+    return new AuditEntry(T0, "event-" + message, "Tick", "canaryrun", RolloutState.CANARY,
+        RolloutState.CANARY, 5, 20, message, verdict);
+  }
+}
