@@ -105,14 +105,21 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
 
   private void publish(String topic, boolean ordered, PubsubMessage message, String what) {
     Publisher publisher = publisher(topic, ordered);
+    String key = message.getOrderingKey();
+    if (!key.isEmpty()) {
+      // A failed publish pauses its key, and the publisher may do so after our resume in the
+      // failure path below has run; resuming first keeps one failure from failing the next
+      // event of the rollout too. Each event is retried by redelivery, not by the key's queue.
+      publisher.resumePublish(key);
+    }
     ApiFuture<String> future = publisher.publish(message);
     try {
       future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       // A failed ordered publish pauses its ordering key: later messages for the rollout would
       // fail too until the key is resumed. The redelivered event publishes it again.
-      if (!message.getOrderingKey().isEmpty()) {
-        publisher.resumePublish(message.getOrderingKey());
+      if (!key.isEmpty()) {
+        publisher.resumePublish(key);
       }
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw new TransientFailure("publishing the " + what + " to " + topic + " failed: "
