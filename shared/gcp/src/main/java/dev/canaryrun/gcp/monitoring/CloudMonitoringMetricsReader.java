@@ -37,8 +37,10 @@ import java.util.TreeSet;
  * metric.type = "run.googleapis.com/request_count" AND resource.type = "cloud_run_revision"
  *   AND resource.labels.service_name = one_of("checkout", "search")
  * </pre>
- * Services are split over several calls only when one filter would exceed
- * {@link Options#maxFilterLength}. Revisions not asked for are dropped client-side (they are
+ * When the service list would make the filter longer than {@link Options#maxFilterLength}
+ * (hundreds of rollouts in flight), the service clause is dropped and the call reads every
+ * Cloud Run revision of the project: still one call per metric, so the cost of a tick stays
+ * flat in the number of rollouts. Revisions not asked for are dropped client-side (they are
  * typically old revisions without traffic, so they cost little).
  *
  * <p>Aggregations (alignment period = the query's alignment; see
@@ -146,8 +148,11 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
   static String filter(CloudRunMetric metric, List<String> services) {
     StringBuilder b = new StringBuilder()
         .append("metric.type = \"").append(metric.type).append("\"")
-        .append(" AND resource.type = \"").append(CloudRunMetric.RESOURCE_TYPE).append("\"")
-        .append(" AND ").append(CloudRunMetric.SERVICE).append(" = one_of(");
+        .append(" AND resource.type = \"").append(CloudRunMetric.RESOURCE_TYPE).append("\"");
+    if (services.isEmpty()) {
+      return b.toString(); // project-wide: see chunks()
+    }
+    b.append(" AND ").append(CloudRunMetric.SERVICE).append(" = one_of(");
     for (int i = 0; i < services.size(); i++) {
       if (i > 0) {
         b.append(", ");
@@ -257,30 +262,18 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
     return List.copyOf(s);
   }
 
-  /** Groups services so that each group's longest filter stays within the limit. */
+  /**
+   * The service lists to query: all services in one filter when it fits, else one project-wide
+   * query (the empty list: no service clause). Splitting the list instead would make the
+   * number of calls grow with the number of rollouts.
+   */
   private List<List<String>> chunks(List<String> services) {
-    int base = 0;
     for (CloudRunMetric m : CloudRunMetric.values()) {
-      base = Math.max(base, filter(m, List.of()).length());
-    }
-    List<List<String>> out = new ArrayList<>();
-    List<String> current = new ArrayList<>();
-    int length = base;
-    for (String s : services) {
-      int add = quote(s).length() + (current.isEmpty() ? 0 : 2);
-      if (!current.isEmpty() && length + add > options.maxFilterLength()) {
-        out.add(current);
-        current = new ArrayList<>();
-        length = base;
-        add = quote(s).length();
+      if (filter(m, services).length() > options.maxFilterLength()) {
+        return List.of(List.of());
       }
-      current.add(s);
-      length += add;
     }
-    if (!current.isEmpty()) {
-      out.add(current);
-    }
-    return out;
+    return List.of(services);
   }
 
   private static String quote(String s) {
