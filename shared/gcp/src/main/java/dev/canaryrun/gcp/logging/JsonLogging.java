@@ -29,10 +29,15 @@ public final class JsonLogging {
     installed = true;
   }
 
-  /** Replaces the handlers of the canaryrun logger with one writing JSON lines to {@code out}. */
+  /**
+   * Replaces the JSON line handler of the canaryrun logger with one writing to {@code out}.
+   * Other handlers (a test's capture) are left alone.
+   */
   public static synchronized Handler install(PrintStream out) {
     for (Handler h : ROOT.getHandlers()) {
-      ROOT.removeHandler(h);
+      if (h instanceof LineHandler) {
+        ROOT.removeHandler(h);
+      }
     }
     Handler handler = new LineHandler(out);
     ROOT.addHandler(handler);
