@@ -226,9 +226,14 @@ public final class RolloutMachine {
         v, List.of(setTraffic(next), notify(NotificationType.STEP_ADVANCED, next, next.reason())));
   }
 
-  /** Judge state changed (buckets consumed) but nothing else: stored, not audited. */
+  /**
+   * Evidence consumed but nothing else: stored, not audited. A tick that consumed no bucket
+   * changes nothing worth a write (its verdict only restates the stored evidence).
+   */
   private static Decision hold(Rollout r, Rollout judged) {
-    return judged.equals(r) ? Decision.noop(r) : new Decision(judged, List.of(), List.of(), true);
+    return java.util.Objects.equals(r.judge(), judged.judge())
+        ? Decision.noop(r)
+        : new Decision(judged, List.of(), List.of(), true);
   }
 
   // ---- alerts ----------------------------------------------------------------------------------

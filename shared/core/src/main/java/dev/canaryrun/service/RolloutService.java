@@ -45,6 +45,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -61,6 +65,7 @@ import java.util.function.Function;
  */
 public final class RolloutService {
   private static final int MAX_CONFLICT_RETRIES = 8;
+  public static final int DEFAULT_TICK_PARALLELISM = 8;
 
   private final RolloutStore store;
   private final PolicyStore policies;
@@ -72,10 +77,24 @@ public final class RolloutService {
   private final Clock clock;
   private final Duration maxEventAge;
   private final RolloutMachine machine = new RolloutMachine();
+  private final ExecutorService tickPool;
 
+  /** Decides up to {@link #DEFAULT_TICK_PARALLELISM} rollouts of a tick at once. */
   public RolloutService(RolloutStore store, PolicyStore policies, TrafficRouter router,
       MetricsReader metrics, SmokeChecker smoke, EventPublisher publisher, CanaryJudge judge,
       Clock clock, Duration maxEventAge) {
+    this(store, policies, router, metrics, smoke, publisher, judge, clock, maxEventAge,
+        DEFAULT_TICK_PARALLELISM);
+  }
+
+  public RolloutService(RolloutStore store, PolicyStore policies, TrafficRouter router,
+      MetricsReader metrics, SmokeChecker smoke, EventPublisher publisher, CanaryJudge judge,
+      Clock clock, Duration maxEventAge, int tickParallelism) {
+    this.tickPool = Executors.newFixedThreadPool(tickParallelism, runnable -> {
+      Thread th = new Thread(runnable, "canaryrun-tick");
+      th.setDaemon(true); // never keeps a function instance or the CLI alive
+      return th;
+    });
     this.store = store;
     this.policies = policies;
     this.router = router;
@@ -149,13 +168,38 @@ public final class RolloutService {
         .filter(r -> r.state().judged() && r.judge() != null && r.stableRevision() != null)
         .toList();
     Map<String, MetricsWindow> windows = metrics.collect(judged, now);
-    List<HandleResult> results = new ArrayList<>();
+    // Rollouts are independent documents, so they are decided in parallel (store latency, not
+    // CPU, bounds a tick). One rollout's transient failure does not hold up the others: it is
+    // rethrown after all have been tried, and the redelivered tick is a duplicate for the rest.
+    List<Future<HandleResult>> futures = new ArrayList<>();
     for (Rollout r : rollouts) {
       MetricsWindow w = windows.get(r.id());
-      results.add(apply(r.id(), fresh -> new Tick(t.eventId(), t.occurredAt(), t.expectedStep(),
+      futures.add(tickPool.submit(() -> apply(r, fresh -> new Tick(t.eventId(),
+          t.occurredAt(), t.expectedStep(),
           w != null && fresh.state().judged() && fresh.judge() != null
               ? w.judge(judge, fresh)
-              : null)));
+              : null))));
+    }
+    List<HandleResult> results = new ArrayList<>();
+    RuntimeException failure = null;
+    for (Future<HandleResult> f : futures) {
+      try {
+        results.add(f.get());
+      } catch (ExecutionException ex) {
+        RuntimeException cause = ex.getCause() instanceof RuntimeException re ? re
+            : new IllegalStateException(ex.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new dev.canaryrun.port.TransientFailure("tick interrupted", ex);
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
     return results;
   }
@@ -213,18 +257,27 @@ public final class RolloutService {
   // ---- the load / decide / save / carry-out loop ---------------------------------------------
 
   private HandleResult apply(String rolloutId, Function<Rollout, RolloutEvent> eventFor) {
+    return apply(rolloutId, null, eventFor);
+  }
+
+  /** With a rollout just listed by the tick: its first attempt needs no second read. */
+  private HandleResult apply(Rollout listed, Function<Rollout, RolloutEvent> eventFor) {
+    return apply(listed.id(), listed, eventFor);
+  }
+
+  private HandleResult apply(String rolloutId, Rollout preloaded,
+      Function<Rollout, RolloutEvent> eventFor) {
     for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      Optional<Rollout> loaded = store.find(rolloutId);
+      Optional<Rollout> loaded = attempt == 0 && preloaded != null
+          ? Optional.of(preloaded)
+          : store.find(rolloutId);
       if (loaded.isEmpty()) {
         return HandleResult.ignored(rolloutId, "no rollout " + rolloutId);
       }
       Rollout r = loaded.get();
       RolloutEvent e = eventFor.apply(r);
-      if (store.processed(rolloutId, e.eventId())) {
-        redrivePending(r, e.eventId());
-        return log(result(rolloutId, Status.DUPLICATE, "event " + e.eventId()
-            + " was already applied to " + rolloutId), e);
-      }
+      // No separate "processed?" read: the save below checks the event id in its transaction,
+      // and a decision is pure, so deciding on a duplicate costs nothing but CPU.
       Decision d = machine.decide(r, e, clock.instant());
       if (!d.changed()) {
         redrivePending(r, e.eventId());
@@ -237,15 +290,20 @@ public final class RolloutService {
         continue; // someone saved first: reload and decide on their state
       }
       if (saved == SaveResult.DUPLICATE) {
-        return log(result(rolloutId, Status.DUPLICATE, "event " + e.eventId()
-            + " was applied concurrently to " + rolloutId), e);
+        redrivePending(r, e.eventId()); // a redelivery still repairs an unapplied intent
+        return log(new HandleResult(Status.DUPLICATE, rolloutId, r.state(), "event "
+            + e.eventId() + " was already applied to " + rolloutId), e);
       }
       logDecision(d, e);
       Rollout stored = d.next().withVersion(r.version() + 1, clock.instant());
       carryOut(stored, d.effects(), e.eventId());
       boolean rejected = d.next().equals(r) && e instanceof Command;
       String message = d.audit().isEmpty() ? "evidence updated" : d.audit().get(0).message();
-      return result(rolloutId, rejected ? Status.REJECTED : Status.APPLIED, message);
+      Status status = rejected ? Status.REJECTED : Status.APPLIED;
+      return d.effects().isEmpty()
+          ? new HandleResult(status, rolloutId, d.next().state(), message)
+          // The state after the effects' own follow-up events (e.g. ROLLED_BACK once applied).
+          : result(rolloutId, status, message);
     }
     throw new dev.canaryrun.port.TransientFailure("rollout " + rolloutId + " was modified "
         + MAX_CONFLICT_RETRIES + " times concurrently; giving up so that Pub/Sub redelivers");

@@ -28,7 +28,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   }
 
   @Override
-  public Deployment deploy(DeployRevision request) {
+  public synchronized Deployment deploy(DeployRevision request) {
     deploys.add(request);
     Map<String, Integer> s = split.get(request.service());
     String stable = s.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
@@ -37,7 +37,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   }
 
   @Override
-  public void setTraffic(SetTraffic t) {
+  public synchronized void setTraffic(SetTraffic t) {
     if (failNextTrafficChanges > 0) {
       failNextTrafficChanges--;
       throw new TransientFailure("UNAVAILABLE: Cloud Run is having a moment");
@@ -59,7 +59,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
         + (smokePasses ? "200" : "503"));
   }
 
-  int percentOf(String service, String revision) {
+  synchronized int percentOf(String service, String revision) {
     return split.getOrDefault(service, Map.of()).getOrDefault(revision, 0);
   }
 }
