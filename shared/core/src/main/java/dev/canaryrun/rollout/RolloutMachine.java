@@ -73,6 +73,20 @@ public final class RolloutMachine {
         List.of(audit), true);
   }
 
+  /**
+   * The work a rollout is waiting on when its triggering event is redelivered: the deploy of a
+   * DEPLOYING rollout or the smoke check of a VERIFYING one (both idempotent). A redelivery
+   * means the first delivery failed part-way, so waiting for the next stuck-check would only
+   * delay the release.
+   */
+  public List<Effect> unfinishedWork(Rollout r) {
+    return switch (r.state()) {
+      case DEPLOYING -> List.of(deploy(r));
+      case VERIFYING -> List.of(smoke(r));
+      default -> List.of();
+    };
+  }
+
   public Decision decide(Rollout r, RolloutEvent event, Instant now) {
     // Java 17 has no pattern switch; the sealed interface keeps this list complete, and the
     // state x event table test proves every pair has a defined outcome.

@@ -119,8 +119,13 @@ public final class RolloutService {
           + " is not watched by canaryrun (no policies/" + e.service() + " document)"), e);
     }
     String id = RolloutIds.forBuild(e.service(), e.buildId());
-    if (store.find(id).isPresent()) {
-      return redriveOnly(id, e.eventId(), "build " + e.buildId() + " already has rollout " + id);
+    Optional<Rollout> existing = store.find(id);
+    if (existing.isPresent()) {
+      Rollout r = existing.get();
+      redrivePending(r, e.eventId());
+      carryOut(r, machine.unfinishedWork(r), e.eventId());
+      return result(id, Status.DUPLICATE, "build " + e.buildId() + " already has rollout " + id
+          + " (" + r.state() + "); unfinished work re-driven");
     }
     ServicePointer pointer = store.pointer(e.service()).orElse(null);
     if (pointer != null && pointer.lastRolloutId() != null) {
@@ -131,7 +136,8 @@ public final class RolloutService {
             + last.get().id() + " (" + last.get().builtAt() + "): an out-of-order delivery"), e);
       }
     }
-    if (pointer != null && pointer.activeRolloutId() != null) {
+    if (pointer != null && pointer.activeRolloutId() != null
+        && !pointer.activeRolloutId().equals(id)) { // a concurrent copy of this very build
       String inFlight = pointer.activeRolloutId();
       if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
         return log(HandleResult.ignored(inFlight, "rollout " + inFlight
@@ -142,7 +148,7 @@ public final class RolloutService {
     Decision d = machine.start(e, watched.get().policy(), clock.instant());
     SaveResult saved = store.save(d.next(), 0, e.eventId(), d.audit());
     if (saved != SaveResult.SAVED) {
-      return redriveOnly(id, e.eventId(), "rollout " + id + " was created concurrently");
+      return result(id, Status.DUPLICATE, "rollout " + id + " was created concurrently");
     }
     logDecision(d, e);
     carryOut(d.next().withVersion(1, clock.instant()), d.effects(), e.eventId());
@@ -363,11 +369,6 @@ public final class RolloutService {
     applyTraffic(r.id(), new SetTraffic(r.service(), r.region(), r.stableRevision(),
         r.candidateRevision(), r.policy().candidateTag(), r.traffic().candidatePercent()),
         cause + "/redrive-v" + r.version());
-  }
-
-  private HandleResult redriveOnly(String rolloutId, String eventId, String message) {
-    store.find(rolloutId).ifPresent(r -> redrivePending(r, eventId));
-    return result(rolloutId, Status.DUPLICATE, message);
   }
 
   private HandleResult rejectAudited(Rollout r, CommandRequest c, String why) {

@@ -20,6 +20,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   final List<SetTraffic> trafficCalls = new ArrayList<>();
   final Map<String, Map<String, Integer>> split = new HashMap<>();
   int failNextTrafficChanges;
+  int failNextDeploys;
   boolean smokePasses = true;
 
   FakeCloudRun serving(String service, String revision) {
@@ -29,6 +30,10 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
 
   @Override
   public synchronized Deployment deploy(DeployRevision request) {
+    if (failNextDeploys > 0) {
+      failNextDeploys--;
+      throw new TransientFailure("UNAVAILABLE: deploy interrupted");
+    }
     deploys.add(request);
     Map<String, Integer> s = split.get(request.service());
     String stable = s.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();

@@ -240,6 +240,19 @@ class RolloutServiceTest {
   }
 
   @Test
+  void aRedeliveredBuildFinishesADeployThatFailedTransiently() {
+    run.failNextDeploys = 1;
+    assertThrows(TransientFailure.class,
+        () -> service.onBuildSucceeded(build("a1b2c3d4e5", clock.instant())));
+    String id = store.pointer(SVC).orElseThrow().activeRolloutId();
+    assertEquals(RolloutState.DEPLOYING, rollout(id).state());
+    HandleResult again = service.onBuildSucceeded(build("a1b2c3d4e5", clock.instant()));
+    assertEquals(Status.DUPLICATE, again.status());
+    assertEquals(RolloutState.CANARY, rollout(id).state(), "the redelivery finished the work");
+    assertEquals(1, store.audit(id).stream().filter(a -> a.to() == RolloutState.VERIFYING).count());
+  }
+
+  @Test
   void retryRestartsARolledBackCandidate() {
     String id = startRollout();
     command("rb", CommandType.ROLLBACK);
