@@ -8,6 +8,7 @@ import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.UpdateServiceRequest;
 import dev.canaryrun.cli.demo.DemoScenario.Release;
 import dev.canaryrun.fixtures.emulator.Emulators;
+import dev.canaryrun.functions.Env;
 import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
 import dev.canaryrun.gcp.monitoring.MonitoringClients;
 import dev.canaryrun.gcp.run.CloudRunClients;
@@ -129,16 +130,7 @@ public final class Demo {
     DemoBackend backend = track(backend());
     say("  state and messages: " + backend.describe());
 
-    CloudRunClients run = track(CloudRunClients.create(Optional.of(plane.endpoint())));
-    MetricServiceClient monitoring =
-        track(MonitoringClients.create(Optional.of(plane.endpoint())));
-    RolloutService controller = new RolloutService(backend.store(), backend.policies(),
-        new CloudRunTrafficRouter(run, PROJECT),
-        new CloudMonitoringMetricsReader(monitoring, PROJECT),
-        new HttpSmokeChecker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .build()),
-        backend.publisher(), new SequentialJudge(), clock, Duration.ofHours(1));
-    DemoFunctions functions = DemoFunctions.create(controller, scenario.region());
+    DemoFunctions functions = track(functions(plane, backend));
     MessageBus bus = backend.bus();
     for (String topic : List.of(Topics.BUILDS, Topics.TICKS, Topics.ALERTS, Topics.COMMANDS)) {
       var function = functions.forTopic(topic);
@@ -148,7 +140,7 @@ public final class Demo {
     bus.subscribe(Topics.EVENTS, m -> lifecycleEvent(view, m.data()));
 
     LoadGenerator load = track(new LoadGenerator(URI.create(service.getUri()), options.rate()));
-    load.burst(WARM_UP_REQUESTS, 16);
+    load.burst(WARM_UP_REQUESTS, 64);
     load.start();
     ScheduledExecutorService timers =
         Executors.newScheduledThreadPool(2, LoadGenerator.daemon("demo-timer"));
@@ -275,6 +267,37 @@ public final class Demo {
       }
     }
     return null;
+  }
+
+  /**
+   * With the emulators, the controller is built by functions/ from a function environment, as
+   * deployed; in memory it is built here around the in-memory ports, with the same adapters
+   * for Cloud Run and Monitoring as the deployed wiring.
+   */
+  private DemoFunctions functions(LocalControlPlane plane, DemoBackend backend) {
+    Optional<Emulators> emulators = backend.emulators();
+    if (emulators.isPresent()) {
+      say("  controller: Controller.fromEnvironment, as a deployed function builds it");
+      return DemoFunctions.fromEnvironment(Map.of(
+          Env.PROJECT, PROJECT,
+          Env.REGION, scenario.region(),
+          Env.RUN_ENDPOINT, plane.endpoint(),
+          Env.MONITORING_ENDPOINT, plane.endpoint(),
+          Env.FIRESTORE_EMULATOR_HOST, emulators.get().firestoreHost(),
+          Env.PUBSUB_EMULATOR_HOST, emulators.get().pubsubHost()), clock);
+    }
+    CloudRunClients run = track(CloudRunClients.create(Optional.of(plane.endpoint())));
+    MetricServiceClient monitoring =
+        track(MonitoringClients.create(Optional.of(plane.endpoint())));
+    RolloutService controller = new RolloutService(backend.store(), backend.policies(),
+        new CloudRunTrafficRouter(run, PROJECT),
+        new CloudMonitoringMetricsReader(monitoring, PROJECT),
+        new HttpSmokeChecker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .build()),
+        backend.publisher(), new SequentialJudge(), clock,
+        Duration.ofSeconds(Env.DEFAULT_MAX_EVENT_AGE_SECONDS));
+    return DemoFunctions.withPorts(controller, backend.store(), backend.policies(), clock,
+        scenario.region());
   }
 
   private DemoBackend backend() {

@@ -1,7 +1,6 @@
 package dev.canaryrun.cli.demo;
 
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import dev.canaryrun.fixtures.emulator.Emulators;
 import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.pubsub.PubSubEventPublisher;
@@ -16,6 +15,7 @@ import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.RolloutStore;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 
@@ -31,9 +31,11 @@ final class DemoBackend implements AutoCloseable {
   private final EventPublisher publisher;
   private final MessageBus bus;
   private final AutoCloseable resources;
+  private final Emulators emulators;
 
   private DemoBackend(String description, RolloutStore store, PolicyStore policies,
-      EventPublisher publisher, MessageBus bus, AutoCloseable resources) {
+      EventPublisher publisher, MessageBus bus, AutoCloseable resources, Emulators emulators) {
+    this.emulators = emulators;
     this.description = description;
     this.store = store;
     this.policies = policies;
@@ -45,7 +47,7 @@ final class DemoBackend implements AutoCloseable {
   /** Writes {@code policies/{service}} as Terraform would, then reads through the adapters. */
   static DemoBackend emulators(Emulators emulators, String projectId, DemoScenario scenario,
       Clock clock) {
-    Firestore db = firestore(projectId, emulators.firestoreHost());
+    Firestore db = FirestoreClients.create(projectId, null, emulators.firestoreHost());
     try {
       db.collection("policies").document(scenario.service())
           .set(Map.of("policy", scenario.policyJson(), "region", scenario.region())).get();
@@ -68,21 +70,7 @@ final class DemoBackend implements AutoCloseable {
           publisher.close();
           clients.close();
           db.close();
-        });
-  }
-
-  /**
-   * The emulator client as the functions get it from FIRESTORE_EMULATOR_HOST: only the emulator
-   * host, no explicit credentials. (FirestoreClients.create also sets NoCredentials, which
-   * client 3.37 takes as "plaintext to getHost()", i.e. firestore.googleapis.com: reported.)
-   */
-  private static Firestore firestore(String projectId, String host) {
-    return FirestoreOptions.newBuilder()
-        .setProjectId(projectId)
-        .setDatabaseId(FirestoreClients.DEFAULT_DATABASE)
-        .setEmulatorHost(host)
-        .build()
-        .getService();
+        }, emulators);
   }
 
   static DemoBackend inMemory(String projectId, DemoScenario scenario, Clock clock,
@@ -91,7 +79,12 @@ final class DemoBackend implements AutoCloseable {
     InMemoryPolicyStore policies = new InMemoryPolicyStore()
         .watch(scenario.service(), scenario.region(), PolicyJson.parse(scenario.policyJson()));
     return new DemoBackend("in-memory store, " + bus.describe(), new InMemoryRolloutStore(clock),
-        policies, new BusEventPublisher(bus, clock), bus, bus);
+        policies, new BusEventPublisher(bus, clock), bus, bus, null);
+  }
+
+  /** The emulators when the backend runs on them; empty in-memory. */
+  Optional<Emulators> emulators() {
+    return Optional.ofNullable(emulators);
   }
 
   String describe() {

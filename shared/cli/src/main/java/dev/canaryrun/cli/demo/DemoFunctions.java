@@ -1,39 +1,70 @@
 package dev.canaryrun.cli.demo;
 
 import com.google.cloud.functions.CloudEventsFunction;
-import dev.canaryrun.gcp.decode.BuildNotificationDecoder;
-import dev.canaryrun.gcp.decode.CommandDecoder;
-import dev.canaryrun.gcp.decode.Decoded;
-import dev.canaryrun.gcp.decode.EventSource;
-import dev.canaryrun.gcp.decode.IncidentDecoder;
-import dev.canaryrun.gcp.decode.PubSubMessage;
-import dev.canaryrun.gcp.decode.TickDecoder;
+import dev.canaryrun.functions.Controller;
+import dev.canaryrun.functions.OnAlertFired;
+import dev.canaryrun.functions.OnBuildFinished;
+import dev.canaryrun.functions.OnCommand;
+import dev.canaryrun.functions.OnPhaseTick;
+import dev.canaryrun.port.PolicyStore;
+import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.service.RolloutService;
-import io.cloudevents.CloudEvent;
-import java.time.Instant;
-import java.util.function.BiFunction;
-import java.util.function.Consumer;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Clock;
+import java.util.Map;
 
 /**
- * The four functions, one per topic, each fed the CloudEvent its trigger would deliver.
+ * The four real functions of functions/ (the classes Terraform deploys), one per topic, each
+ * fed the CloudEvent its Eventarc trigger would deliver.
  *
- * <p>STAND-IN: until functions/ lands, each function here decodes with the real decoders and
- * calls the RolloutService, which is what OnBuildFinished & co. do. Replaced by the real
- * classes as soon as they exist.
+ * <p>A deployed function builds its {@link Controller} from its environment on the first
+ * event. The demo runs all four in its own JVM, whose environment it cannot set, so it builds
+ * the controller itself and installs it as the instance's controller, which is what the
+ * functions' end-to-end harness does too. {@code Controller.install} and the port-taking
+ * constructor are package-private, hence the reflection below (see docs/DEMO.md: a public
+ * seam in functions/ would remove it).
  */
-record DemoFunctions(CloudEventsFunction onBuildFinished, CloudEventsFunction onPhaseTick,
-    CloudEventsFunction onAlertFired, CloudEventsFunction onCommand) {
+record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
+    CloudEventsFunction onPhaseTick, CloudEventsFunction onAlertFired,
+    CloudEventsFunction onCommand) implements AutoCloseable {
 
-  static DemoFunctions create(RolloutService service, String defaultRegion) {
-    BuildNotificationDecoder builds = new BuildNotificationDecoder(defaultRegion);
-    TickDecoder ticks = new TickDecoder();
-    IncidentDecoder incidents = new IncidentDecoder();
-    CommandDecoder commands = new CommandDecoder();
-    return new DemoFunctions(
-        standIn(EventSource.BUILD, builds::decode, service::onBuildSucceeded),
-        standIn(EventSource.TICK, ticks::decode, service::onTick),
-        standIn(EventSource.ALERT, incidents::decode, service::onAlert),
-        standIn(EventSource.COMMAND, commands::decode, service::onCommand));
+  /** The controller exactly as a deployed function wires it, from a function environment. */
+  static DemoFunctions fromEnvironment(Map<String, String> env, Clock clock) {
+    return install(Controller.fromEnvironment(env, clock));
+  }
+
+  /** A controller around ports the demo built (in-memory mode). */
+  static DemoFunctions withPorts(RolloutService service, RolloutStore store, PolicyStore policies,
+      Clock clock, String defaultRegion) {
+    try {
+      Constructor<Controller> c = Controller.class.getDeclaredConstructor(RolloutService.class,
+          RolloutStore.class, PolicyStore.class, Clock.class, String.class);
+      c.setAccessible(true);
+      return install(c.newInstance(service, store, policies, clock, defaultRegion));
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException("cannot build the functions' controller: " + e.getCause(),
+          e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("functions/ changed: no Controller(RolloutService, "
+          + "RolloutStore, PolicyStore, Clock, String) constructor to inject ports: " + e, e);
+    }
+  }
+
+  private static DemoFunctions install(Controller controller) {
+    try {
+      Method install = Controller.class.getDeclaredMethod("install", Controller.class);
+      install.setAccessible(true);
+      install.invoke(null, controller);
+    } catch (ReflectiveOperationException e) {
+      controller.close();
+      throw new IllegalStateException("functions/ changed: no Controller.install(Controller) to "
+          + "give the functions the demo's controller: " + e, e);
+    }
+    // The public constructors, as the Functions Framework calls them; they use the instance.
+    return new DemoFunctions(controller, new OnBuildFinished(), new OnPhaseTick(),
+        new OnAlertFired(), new OnCommand());
   }
 
   CloudEventsFunction forTopic(String topic) {
@@ -46,19 +77,8 @@ record DemoFunctions(CloudEventsFunction onBuildFinished, CloudEventsFunction on
     };
   }
 
-  private static <T> CloudEventsFunction standIn(EventSource source,
-      BiFunction<PubSubMessage, String, Decoded<T>> decoder, Consumer<T> handler) {
-    return (CloudEvent event) -> {
-      Instant time = event.getTime() == null ? Instant.now() : event.getTime().toInstant();
-      Decoded<PubSubMessage> m = PubSubMessage.fromCloudEventData(
-          event.getData() == null ? new byte[0] : event.getData().toBytes(), event.getId(), time);
-      if (!(m instanceof Decoded.Accepted<PubSubMessage> a)) {
-        return;
-      }
-      Decoded<T> d = decoder.apply(a.value(), source.eventId(a.value().messageId()));
-      if (d instanceof Decoded.Accepted<T> accepted) {
-        handler.accept(accepted.value());
-      }
-    };
+  @Override
+  public void close() {
+    controller.close();
   }
 }

@@ -16,10 +16,13 @@ import java.util.logging.StreamHandler;
 
 /**
  * Keeps the terminal for the live view: the functions' Cloud Logging JSON lines go to
- * {@code functions.log} and everything the client libraries log (gRPC, Firestore, Pub/Sub) to
- * {@code libraries.log}, both in the demo's log directory.
+ * {@code functions.log}; the demo's own diagnostics (a nacked delivery, say) and everything the
+ * client libraries log (gRPC, Firestore, Pub/Sub) to {@code demo.log}; both in the demo's log
+ * directory.
  */
 final class DemoLogs implements AutoCloseable {
+  // Held strongly: LogManager keeps loggers weakly, and a collected logger loses its level.
+  private static final Logger DEMO = Logger.getLogger("canaryrun.demo");
   private final PrintStream functions;
   private final Handler libraries;
   private final Path dir;
@@ -45,16 +48,18 @@ final class DemoLogs implements AutoCloseable {
         root.removeHandler(h);
       }
       StreamHandler libraries = new StreamHandler(
-          new FileOutputStream(dir.resolve("libraries.log").toFile()), new SimpleFormatter()) {
+          new FileOutputStream(dir.resolve("demo.log").toFile()), new SimpleFormatter()) {
         @Override
         public synchronized void publish(java.util.logging.LogRecord record) {
           super.publish(record);
           flush();
         }
       };
-      libraries.setLevel(Level.INFO);
+      libraries.setLevel(Level.ALL);
       root.addHandler(libraries);
       root.setLevel(Level.INFO);
+      // Every delivery, to follow a message from topic to function when something is off.
+      DEMO.setLevel(Level.FINE);
       return new DemoLogs(functions, libraries, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write logs under " + dir, e);

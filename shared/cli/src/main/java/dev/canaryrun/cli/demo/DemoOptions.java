@@ -31,7 +31,7 @@ public record DemoOptions(double rate, Path scenario, boolean inMemory, Path log
         --scenario FILE  releases to play, JSON (docs/DEMO.md; default: v2 healthy, v3 raised
                          5xx, v4 hit by a Monitoring incident)
         --in-memory      in-memory store and in-process bus even if the emulators are installed
-        --log-dir DIR    where logs go (default .canaryrun): functions.log, libraries.log,
+        --log-dir DIR    where logs go (default .canaryrun): functions.log, demo.log,
                          emulators/, summary.txt
         --no-live        no per-second live view, only the summary
       """;

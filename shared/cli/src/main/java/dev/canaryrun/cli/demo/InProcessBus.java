@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The stand-in for Pub/Sub when its emulator is not installed: one delivery thread per topic,
@@ -16,6 +18,7 @@ import java.util.function.BiConsumer;
  * Terraform module's subscriptions.
  */
 final class InProcessBus implements MessageBus {
+  private static final Logger LOG = Logger.getLogger("canaryrun.demo.bus");
   static final int MAX_DELIVERIES = 5;
 
   private final String projectId;
@@ -74,6 +77,8 @@ final class InProcessBus implements MessageBus {
       try {
         s.handler().handle(m);
       } catch (Exception e) {
+        LOG.log(Level.WARNING, "handler of " + m.topic() + " failed on message " + m.messageId()
+            + " (delivery " + m.deliveryAttempt() + ")", e);
         if (m.deliveryAttempt() >= MAX_DELIVERIES) {
           deadLetter.accept(m, e);
         } else {
