@@ -334,6 +334,9 @@ public final class Demo {
 
   /** A lifecycle notification from canaryrun-events, as a chat bridge would show it. */
   private void lifecycleEvent(LiveView view, byte[] data) {
+    if (playing == null) {
+      return; // the summary is being printed: a late notification would land in its middle
+    }
     try {
       JsonNode n = JSON.readTree(data);
       view.print("  >> " + n.path("type").asText() + " " + n.path("rolloutId").asText() + ": "
