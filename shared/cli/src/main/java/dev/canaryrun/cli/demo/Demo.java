@@ -71,6 +71,8 @@ public final class Demo {
   private final Clock clock = Clock.systemUTC();
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private volatile Playing playing;
+  private volatile boolean stopping;
+  private volatile boolean finished;
 
   /** The release on stage, for the live view. */
   private record Playing(String version, String rolloutId) {}
@@ -82,6 +84,11 @@ public final class Demo {
 
   /** Entry point of {@code ./canaryrun demo}; returns the process exit code. */
   public static int main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args)
+        .contains("-h")) {
+      System.out.print(DemoOptions.USAGE);
+      return 0;
+    }
     DemoOptions options;
     DemoScenario scenario;
     try {
@@ -95,13 +102,15 @@ public final class Demo {
     }
     Demo demo = new Demo(options, scenario);
     // Ctrl-C: stop the emulators and servers we started (Emulators has its own hook too).
-    Thread hook = new Thread(demo::close, "canaryrun-demo-stop");
+    Thread hook = new Thread(demo::interrupted, "canaryrun-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     DemoReport report;
     try {
       report = demo.run();
     } catch (Exception e) {
-      System.err.println("canaryrun demo: FAILED: " + e);
+      if (!demo.stopping) { // after Ctrl-C, failures of closed clients are expected noise
+        System.err.println("canaryrun demo: FAILED: " + e);
+      }
       demo.close();
       return 1;
     }
@@ -185,6 +194,7 @@ public final class Demo {
     List<String> summary = Summary.render(report, view.width());
     summary.forEach(this::say);
     writeSummary(Summary.render(report, Integer.MAX_VALUE));
+    finished = true;
     return report;
   }
 
@@ -375,6 +385,15 @@ public final class Demo {
       closeables.push(c);
     }
     return c;
+  }
+
+  /** The JVM is going down (Ctrl-C, SIGTERM): stop what was started, say so if mid-run. */
+  private void interrupted() {
+    stopping = true;
+    if (!finished) {
+      System.err.println("\ncanaryrun demo: interrupted; stopping the emulators and servers");
+    }
+    close();
   }
 
   /** Closes what was started, newest first; safe to call twice (Ctrl-C after the end). */
