@@ -51,8 +51,11 @@ public final class Controller implements AutoCloseable {
   private final CommandDecoder commands = new CommandDecoder();
   private final List<AutoCloseable> resources;
 
-  /** For tests: the ports are given, nothing is created. */
-  Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
+  /**
+   * Around ports built elsewhere (tests, the local demo's in-memory mode): nothing is created
+   * and nothing is closed.
+   */
+  public Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
       String defaultRegion) {
     this(service, store, policies, clock, defaultRegion, List.of());
   }
@@ -87,7 +90,7 @@ public final class Controller implements AutoCloseable {
    * Replaces the instance's controller (tests and the end-to-end harness, which run the four
    * functions in one JVM and cannot set its environment). Returns the previous one.
    */
-  static Controller install(Controller c) {
+  public static Controller install(Controller c) {
     synchronized (LOCK) {
       Controller previous = instance;
       instance = c;

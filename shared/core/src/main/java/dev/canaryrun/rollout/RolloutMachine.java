@@ -69,7 +69,9 @@ public final class RolloutMachine {
     AuditEntry audit = new AuditEntry(now, e.eventId(), e.type(), "cloud-build", DEPLOYING,
         DEPLOYING, 0, 0, "build " + e.buildId() + " succeeded: " + r.reason(), null);
     return new Decision(r,
-        List.of(deploy(r), notify(NotificationType.STARTED, r, "rollout started: " + r.reason())),
+        // Notifications go first: effects run in order, and a decision's own notification must
+        // not follow the notifications of the events its effects cause.
+        List.of(notify(NotificationType.STARTED, r, "rollout started: " + r.reason()), deploy(r)),
         List.of(audit), true);
   }
 
@@ -143,7 +145,7 @@ public final class RolloutMachine {
     return transition(r, next, e, now, CONTROLLER,
         "smoke check passed (" + e.detail() + "); step 1 of " + r.policy().steps().size() + ": "
             + first.percent() + "% to the candidate for at least " + first.minDwell(),
-        null, List.of(setTraffic(next), notify(NotificationType.STEP_ADVANCED, next, next.reason())));
+        null, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), setTraffic(next)));
   }
 
   private Decision fail(Rollout r, RolloutEvent e, Instant now, String why) {
@@ -237,7 +239,7 @@ public final class RolloutMachine {
     return transition(r, next, e, now, CONTROLLER,
         because + "; step " + (i + 2) + " of " + steps.size() + ": " + s.percent()
             + "% for at least " + s.minDwell().toSeconds() + " s",
-        v, List.of(setTraffic(next), notify(NotificationType.STEP_ADVANCED, next, next.reason())));
+        v, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), setTraffic(next)));
   }
 
   /**
@@ -352,8 +354,8 @@ public final class RolloutMachine {
         ? reset.withState(VERIFYING, -1, now, "retry: smoke-checking the candidate again" + by)
         : reset.withState(DEPLOYING, -1, now, "retry: deploying the candidate again" + by);
     return transition(r, next, c, now, c.actor(), next.reason(), null,
-        List.of(deployed ? smoke(next) : deploy(next),
-            notify(NotificationType.STARTED, next, next.reason())));
+        List.of(notify(NotificationType.STARTED, next, next.reason()),
+            deployed ? smoke(next) : deploy(next)));
   }
 
   private Decision resume(Rollout r, Rollout base, RolloutEvent e, Instant now, String actor,
@@ -388,10 +390,10 @@ public final class RolloutMachine {
         + " before validation")
         .withTraffic(hadTraffic ? TrafficIntent.desired(0) : r.traffic());
     List<Effect> effects = new ArrayList<>();
+    effects.add(notify(NotificationType.SUPERSEDED, next, next.reason()));
     if (hadTraffic && r.stableRevision() != null) {
       effects.add(setTraffic(next));
     }
-    effects.add(notify(NotificationType.SUPERSEDED, next, next.reason()));
     return transition(r, next, e, now, CONTROLLER,
         next.reason() + (hadTraffic ? "; the candidate goes back to 0%" : ""), null, effects);
   }
@@ -407,7 +409,7 @@ public final class RolloutMachine {
     Rollout next = base.withState(ROLLING_BACK, -1, now, "rolling back: " + why)
         .withTraffic(TrafficIntent.desired(0));
     return transition(r, next, e, now, actor, why + "; 100% back to " + r.stableRevision(), v,
-        List.of(setTraffic(next), notify(NotificationType.ROLLING_BACK, next, why)));
+        List.of(notify(NotificationType.ROLLING_BACK, next, why), setTraffic(next)));
   }
 
   private Decision onTrafficApplied(Rollout r, TrafficApplied e, Instant now) {

@@ -140,6 +140,12 @@ class RolloutMachineTableTest {
     RolloutEvent e = EVENTS.get(event).apply(before);
     Decision d = Rollouts.MACHINE.decide(before, e, NOW);
     assertEquals(expected, describe(before, d));
+    // A decision's notification precedes the effects whose outcomes are notified in turn.
+    boolean actionSeen = false;
+    for (Effect effect : d.effects()) {
+      actionSeen |= !(effect instanceof Effect.Notify);
+      assertTrue(!(effect instanceof Effect.Notify) || !actionSeen, d.effects().toString());
+    }
     // Whatever happened, the outcome is explained: changes are audited (holds that only
     // store evidence excepted) and every traffic shift is in the audit entry.
     if (d.changed() && d.next().traffic().candidatePercent() != before.traffic().candidatePercent()) {

@@ -147,7 +147,7 @@ class RolloutMachineTest {
     assertNull(d.next().judge());
     assertNull(d.next().lastVerdict());
     assertEquals(rolledBack.candidateRevision(), d.next().candidateRevision());
-    assertTrue(d.effects().get(0) instanceof Effect.SmokeCheck);
+    assertTrue(d.effects().get(d.effects().size() - 1) instanceof Effect.SmokeCheck);
   }
 
   @Test

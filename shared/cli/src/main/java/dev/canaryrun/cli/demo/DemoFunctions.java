@@ -9,9 +9,6 @@ import dev.canaryrun.functions.OnPhaseTick;
 import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.service.RolloutService;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.time.Clock;
 import java.util.Map;
 
@@ -22,9 +19,7 @@ import java.util.Map;
  * <p>A deployed function builds its {@link Controller} from its environment on the first
  * event. The demo runs all four in its own JVM, whose environment it cannot set, so it builds
  * the controller itself and installs it as the instance's controller, which is what the
- * functions' end-to-end harness does too. {@code Controller.install} and the port-taking
- * constructor are package-private, hence the reflection below (see docs/DEMO.md: a public
- * seam in functions/ would remove it).
+ * functions' end-to-end harness does too, through {@link Controller#install}.
  */
 record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
     CloudEventsFunction onPhaseTick, CloudEventsFunction onAlertFired,
@@ -38,30 +33,11 @@ record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
   /** A controller around ports the demo built (in-memory mode). */
   static DemoFunctions withPorts(RolloutService service, RolloutStore store, PolicyStore policies,
       Clock clock, String defaultRegion) {
-    try {
-      Constructor<Controller> c = Controller.class.getDeclaredConstructor(RolloutService.class,
-          RolloutStore.class, PolicyStore.class, Clock.class, String.class);
-      c.setAccessible(true);
-      return install(c.newInstance(service, store, policies, clock, defaultRegion));
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("cannot build the functions' controller: " + e.getCause(),
-          e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("functions/ changed: no Controller(RolloutService, "
-          + "RolloutStore, PolicyStore, Clock, String) constructor to inject ports: " + e, e);
-    }
+    return install(new Controller(service, store, policies, clock, defaultRegion));
   }
 
   private static DemoFunctions install(Controller controller) {
-    try {
-      Method install = Controller.class.getDeclaredMethod("install", Controller.class);
-      install.setAccessible(true);
-      install.invoke(null, controller);
-    } catch (ReflectiveOperationException e) {
-      controller.close();
-      throw new IllegalStateException("functions/ changed: no Controller.install(Controller) to "
-          + "give the functions the demo's controller: " + e, e);
-    }
+    Controller.install(controller);
     // The public constructors, as the Functions Framework calls them; they use the instance.
     return new DemoFunctions(controller, new OnBuildFinished(), new OnPhaseTick(),
         new OnAlertFired(), new OnCommand());
