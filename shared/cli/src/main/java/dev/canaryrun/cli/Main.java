@@ -15,6 +15,7 @@ public final class Main {
     switch (args[0]) {
       case "demo" -> System.exit(dev.canaryrun.cli.demo.Demo.main(rest));
       case "bench" -> dev.canaryrun.bench.BenchMain.main(rest);
+      case "tick-bench" -> dev.canaryrun.cli.tickbench.TickBench.main(rest);
       default -> {
         System.err.println("canaryrun: unknown command '" + args[0] + "'");
         usage();
@@ -29,6 +30,8 @@ public final class Main {
           demo    the whole system on one machine: three releases, live view, summary
                   (--rate N, --scenario FILE, --in-memory; docs/DEMO.md)
           bench   compare canary judges on simulated traffic (--help for flags)
+          tick-bench  one tick over many active rollouts through the real adapters
+                  (--rollouts N; Firestore emulator + local Monitoring)
           test    run the whole test suite (Maven + Terraform validation)
         """);
   }
