@@ -1,6 +1,7 @@
 package dev.canaryrun.functions;
 
 import dev.canaryrun.fixtures.Fixtures;
+import dev.canaryrun.fixtures.MutableClock;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.Judgement;

@@ -20,6 +20,7 @@ import com.google.monitoring.v3.Aggregation.Reducer;
 import com.google.monitoring.v3.ListTimeSeriesRequest;
 import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
+import dev.canaryrun.fixtures.MutableClock;
 import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
