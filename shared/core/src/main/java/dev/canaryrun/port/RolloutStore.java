@@ -17,12 +17,16 @@ import java.util.Optional;
 public interface RolloutStore {
   Optional<Rollout> find(String rolloutId);
 
-  /** The service's rollouts that still need the controller (see {@link Rollout#active()}). */
+  /** The service's pointers to its rollout in flight and its latest rollout. */
   Optional<ServicePointer> pointer(String service);
 
   /** Every rollout with {@link Rollout#active()} true. */
   List<Rollout> listActive();
 
+  /**
+   * Whether {@code eventId} was applied to the rollout. The service does not ask before
+   * deciding ({@link #save} checks it atomically); this is for inspection and tests.
+   */
   boolean processed(String rolloutId, String eventId);
 
   SaveResult save(Rollout next, long expectedVersion, String eventId, List<AuditEntry> audit);
