@@ -95,10 +95,15 @@ final class RatioTest {
   }
 
   void resetStep(Map<String, Double> v) {
+    resetPass(v);
+    v.remove(key + "_pass_done");
+  }
+
+  /** Drops the PASS e-process's evidence (not a PASS already reached in this step). */
+  void resetPass(Map<String, Double> v) {
     for (int j = 0; j < PASS_WEIGHTS.length; j++) {
       v.remove(key + "_pass_llr_" + j);
     }
-    v.remove(key + "_pass_done");
   }
 
   double events(Map<String, Double> v, boolean canary) {

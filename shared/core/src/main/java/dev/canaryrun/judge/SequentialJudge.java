@@ -122,27 +122,36 @@ public final class SequentialJudge implements CanaryJudge {
 
     LatencyHistogram hc = p.canary().latency();
     LatencyHistogram hs = p.stable().latency();
-    if (RatioTest.get(v, "lat_calibrated") > 0) {
-      if (hc.bounds().equals(hs.bounds())) { // a threshold must mean the same for both
-        for (int q = 0; q < latency.length; q++) {
-          double t = RatioTest.get(v, latency[q].key() + "_threshold_ms");
-          if (t > 0) {
-            double passNull = 1 + (RatioTest.get(v, latency[q].key() + "_ratio") - 1) * scale;
-            latency[q].observe(v, hc.countAtOrAbove(t), hs.countAtOrAbove(t), hc.total(),
-                hs.total(), passNull);
-          }
-        }
+    // Test first, with thresholds set from earlier buckets; only then may this bucket's stable
+    // data move a threshold, which applies from the next bucket on.
+    for (int q = 0; q < latency.length; q++) {
+      String k = latency[q].key();
+      double t = RatioTest.get(v, k + "_threshold_ms");
+      if (t <= 0) {
+        continue;
       }
-    } else {
-      collectCalibration(v, s, hs);
+      if (hc.bounds().equals(hs.bounds())) { // a threshold must mean the same for both
+        double passNull = 1 + (RatioTest.get(v, k + "_ratio") - 1) * scale;
+        latency[q].observe(v, hc.countAtOrAbove(t), hs.countAtOrAbove(t), hc.total(),
+            hs.total(), passNull);
+      }
+      RatioTest.add(v, k + "_since_n", hs.total());
+      RatioTest.add(v, k + "_since_x", hs.countAtOrAbove(t));
     }
-
+    calibrate(v, s, hs);
     guardRail(v, s, c, st, tick);
     utilisation(s, p, tick);
   }
 
-  /** Adds stable latency to the calibration sample; freezes thresholds once it is big enough. */
-  private void collectCalibration(Map<String, Double> v, JudgeSettings s, LatencyHistogram hs) {
+  /**
+   * Adds a consumed stable bucket to the calibration window (stable data since the last
+   * threshold was set), then sets each quantile's threshold once the window holds
+   * {@link LatencyThresholds#minCalibrationRequests} requests for it, and re-takes a threshold
+   * whose later stable exceedance share is far below nominal
+   * ({@link LatencyThresholds#isFarBelowNominal}). Any change empties the window, so a
+   * threshold is always taken from stable data consumed after every threshold it replaces.
+   */
+  private void calibrate(Map<String, Double> v, JudgeSettings s, LatencyHistogram hs) {
     if (hs.total() == 0 || hs.bounds().isEmpty()) {
       return;
     }
@@ -166,23 +175,51 @@ public final class SequentialJudge implements CanaryJudge {
       counts.add((long) c);
       total += (long) c;
     }
-    if (total < LatencyThresholds.MIN_CALIBRATION_REQUESTS) {
-      return;
-    }
     LatencyHistogram sample = new LatencyHistogram(hs.bounds(), counts);
-    double previous = Double.NaN;
+    boolean changed = false;
     for (int q = 0; q < latency.length; q++) {
+      String k = latency[q].key();
+      if (total < LatencyThresholds.minCalibrationRequests(QUANTILES[q])) {
+        continue;
+      }
+      boolean set = RatioTest.get(v, k + "_calibrated") > 0;
+      double current = RatioTest.get(v, k + "_threshold_ms");
+      if (set && !(current > 0 && LatencyThresholds.isFarBelowNominal(QUANTILES[q],
+          RatioTest.get(v, k + "_since_x"), RatioTest.get(v, k + "_since_n")))) {
+        continue;
+      }
       double t = LatencyThresholds.boundaryNear(sample, QUANTILES[q]);
-      boolean usable = !Double.isNaN(t) && t > 0 && t != previous;
-      v.put(latency[q].key() + "_threshold_ms", usable ? t : 0.0);
-      v.put(latency[q].key() + "_ratio", usable
+      boolean usable = !Double.isNaN(t) && t > 0 && !takenByAnother(v, q, t);
+      v.remove(k + "_since_n");
+      v.remove(k + "_since_x");
+      if (set && (!usable || t == current)) {
+        continue; // nothing better to move to: look again after as many requests
+      }
+      v.put(k + "_threshold_ms", usable ? t : 0.0);
+      v.put(k + "_ratio", usable
           ? LatencyThresholds.ratioForSlowdown(sample, t, s.minimumLatencyIncrease()) : 0.0);
-      if (usable) {
-        previous = t;
+      if (set) {
+        // The PASS null is about the old threshold: start this step's PASS evidence afresh.
+        // The FAIL e-process carries on (see the class comment: thresholds are predictable).
+        latency[q].resetPass(v);
+        RatioTest.add(v, k + "_recalibrations", 1);
+      }
+      v.put(k + "_calibrated", 1.0);
+      changed = true;
+    }
+    if (changed) {
+      v.keySet().removeIf(key -> key.startsWith("lat_cal_c_"));
+    }
+  }
+
+  /** Whether another quantile already tests at {@code t} (a duplicate adds nothing). */
+  private boolean takenByAnother(Map<String, Double> v, int q, double t) {
+    for (int o = 0; o < latency.length; o++) {
+      if (o != q && RatioTest.get(v, latency[o].key() + "_threshold_ms") == t) {
+        return true;
       }
     }
-    clearCalibration(v);
-    v.put("lat_calibrated", 1.0);
+    return false;
   }
 
   private static void clearCalibration(Map<String, Double> v) {
@@ -302,31 +339,32 @@ public final class SequentialJudge implements CanaryJudge {
     }
 
     // Latency.
-    if (RatioTest.get(v, "lat_calibrated") == 0) {
-      checks.add(new Check("latency", Outcome.INCONCLUSIVE,
-          "latency thresholds not set yet: they are taken from the first "
-              + LatencyThresholds.MIN_CALIBRATION_REQUESTS + " stable requests with a histogram",
-          Map.of()));
-      missing.add("latency thresholds");
-    } else {
-      for (int q = 0; q < latency.length; q++) {
-        RatioTest t = latency[q];
-        double threshold = RatioTest.get(v, t.key() + "_threshold_ms");
-        if (threshold <= 0) {
-          continue;
-        }
-        double logFail = t.logFailE(v);
-        boolean fail = logFail >= Math.log(latFailThreshold);
-        boolean pass = t.passDone(v, logPass);
-        double passNull = 1 + (RatioTest.get(v, t.key() + "_ratio") - 1) * scale;
-        Check c = latencyCheck(v, s, t, QUANTILE_NAMES[q], threshold, passNull, logFail,
-            latFailThreshold, fail, pass);
-        checks.add(c);
-        if (fail) {
-          failures.add(c.explanation());
-        } else if (!pass) {
-          missing.add("latency " + QUANTILE_NAMES[q]);
-        }
+    for (int q = 0; q < latency.length; q++) {
+      RatioTest t = latency[q];
+      if (RatioTest.get(v, t.key() + "_calibrated") == 0) {
+        long need = LatencyThresholds.minCalibrationRequests(QUANTILES[q]);
+        checks.add(new Check("latency-" + QUANTILE_NAMES[q], Outcome.INCONCLUSIVE,
+            "latency " + QUANTILE_NAMES[q] + ": threshold not set yet: it is taken once "
+                + need + " stable requests with a histogram have been seen",
+            Map.of("calibrationRequests", (double) need)));
+        missing.add("latency " + QUANTILE_NAMES[q] + " threshold");
+        continue;
+      }
+      double threshold = RatioTest.get(v, t.key() + "_threshold_ms");
+      if (threshold <= 0) {
+        continue;
+      }
+      double logFail = t.logFailE(v);
+      boolean fail = logFail >= Math.log(latFailThreshold);
+      boolean pass = t.passDone(v, logPass);
+      double passNull = 1 + (RatioTest.get(v, t.key() + "_ratio") - 1) * scale;
+      Check c = latencyCheck(v, s, t, QUANTILE_NAMES[q], threshold, passNull, logFail,
+          latFailThreshold, fail, pass);
+      checks.add(c);
+      if (fail) {
+        failures.add(c.explanation());
+      } else if (!pass) {
+        missing.add("latency " + QUANTILE_NAMES[q]);
       }
     }
 
@@ -425,13 +463,17 @@ public final class SequentialJudge implements CanaryJudge {
     f.put("ePass", ePass);
     f.put("passThreshold", 1 / s.alpha());
     f.put("passRatio", passNull);
+    double retaken = RatioTest.get(v, t.key() + "_recalibrations");
+    f.put("recalibrations", retaken);
     String text = "requests >= " + Fmt.num(threshold) + " ms (stable " + q + " boundary): canary "
         + Fmt.num(ce) + "/" + Fmt.num(cn) + " (" + Fmt.pct(cn > 0 ? ce / cn : Double.NaN)
         + ") vs stable " + Fmt.num(se) + "/" + Fmt.num(sn) + " ("
         + Fmt.pct(sn > 0 ? se / sn : Double.NaN) + "); e-value for 'canary slower' "
         + Fmt.num(eFail) + " (roll back at " + Fmt.num(failThreshold) + "); e-value for "
         + "'canary slow share >= x" + Fmt.num(passNull) + " stable' " + Fmt.num(ePass)
-        + " (pass at " + Fmt.num(1 / s.alpha()) + ")";
+        + " (pass at " + Fmt.num(1 / s.alpha()) + ")"
+        + (retaken > 0 ? "; threshold re-taken " + Fmt.num(retaken) + "x from later stable "
+            + "data (stable requests above the old one were far below the nominal share)" : "");
     Outcome o = fail ? Outcome.FAIL : pass ? Outcome.PASS : Outcome.INCONCLUSIVE;
     return new Check("latency-" + q, o, "latency " + q + ": " + text, f);
   }

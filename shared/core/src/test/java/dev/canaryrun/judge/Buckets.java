@@ -22,6 +22,11 @@ final class Buckets {
   }
 
   static MetricBucket of(int m, long n, long e, double[] shape) {
+    return of(m, n, e, BOUNDS, shape);
+  }
+
+  /** Bucket m over the given histogram bounds; shape has one share per bucket (bounds + 1). */
+  static MetricBucket of(int m, long n, long e, List<Double> bounds, double[] shape) {
     Long[] counts = new Long[shape.length];
     long left = n;
     for (int i = 0; i < shape.length - 1; i++) {
@@ -30,7 +35,7 @@ final class Buckets {
     }
     counts[shape.length - 1] = Math.max(0, left);
     return new MetricBucket(minute(m), minute(m + 1), new RequestCounts(n - e, 0, 0, e),
-        new LatencyHistogram(BOUNDS, List.of(counts)), OptionalDouble.empty(),
+        new LatencyHistogram(bounds, List.of(counts)), OptionalDouble.empty(),
         OptionalDouble.empty());
   }
 

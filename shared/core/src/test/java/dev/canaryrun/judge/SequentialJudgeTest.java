@@ -230,4 +230,55 @@ class SequentialJudgeTest {
     Judgement next = judge.judge(state, SETTINGS, input(List.of(), List.of(), 60, 40));
     assertEquals(Outcome.INCONCLUSIVE, next.verdict().outcome(), next.verdict().summary());
   }
+
+  /**
+   * A stall or two in the calibration sample puts the p99 threshold where no later request
+   * on either revision goes (here: nobody is ever >= 1600 ms again). Its PASS test then
+   * gathers no evidence, and frozen for good it would hold the step to its maximum dwell
+   * and pause a healthy rollout. The threshold must be re-taken from later stable data and
+   * the step pass within a few minutes, without any rollback on the way.
+   */
+  @Test
+  void aStallInTheCalibrationSampleDoesNotHoldAHealthyCanaryForever() {
+    List<Double> bounds = List.of(50.0, 100.0, 200.0, 400.0, 800.0, 1600.0);
+    // 1% of requests between 800 and 1600 ms, none slower.
+    double[] normal = {0.10, 0.40, 0.30, 0.10, 0.09, 0.01, 0.0};
+    // Minute 0 of the stable revision: 3% at 800-1600 ms and 2% stalled beyond 1600 ms, so
+    // the stable's p99 boundary in that sample is 1600 ms.
+    double[] stalls = {0.10, 0.40, 0.30, 0.10, 0.05, 0.03, 0.02};
+    List<Judgement> js = feed(30, 50, m -> Buckets.of(m, 1000, 0, bounds, normal),
+        m -> Buckets.of(m, 1000, 0, bounds, m == 0 ? stalls : normal));
+    assertFalse(everFails(js));
+    assertEquals(1600.0, js.get(0).state().value("lat_p99_threshold_ms"),
+        "the stalls must set the p99 threshold high, or this test reproduces nothing");
+    int passed = -1;
+    for (int m = 0; m < js.size() && passed < 0; m++) {
+      if (js.get(m).verdict().outcome() == Outcome.PASS) {
+        passed = m;
+      }
+    }
+    assertTrue(passed >= 0 && passed <= 10, "first PASS at minute " + passed + ": "
+        + js.get(js.size() - 1).verdict().summary());
+    JudgeState end = js.get(js.size() - 1).state();
+    assertEquals(800.0, end.value("lat_p99_threshold_ms"));
+    assertEquals(1.0, end.value("lat_p99_recalibrations"));
+    assertTrue(js.get(passed).verdict().checks().stream().anyMatch(c ->
+        c.name().equals("latency-p99") && c.explanation().contains("re-taken")));
+  }
+
+  @Test
+  void eachQuantileWaitsForEnoughStableRequests() {
+    // 60 stable requests a minute: p50 needs 20, p90 100, p99 1000, each counted from the
+    // last threshold set (minute 0: p50; minutes 1-2: p90; minutes 3-19: p99).
+    List<Judgement> js = feed(20, 50, m -> Buckets.of(m, 60, 0), m -> Buckets.of(m, 60, 0));
+    JudgeState s0 = js.get(0).state();
+    assertEquals(100.0, s0.value("lat_p50_threshold_ms"));
+    assertEquals(0.0, s0.value("lat_p90_calibrated"));
+    assertEquals(0.0, js.get(1).state().value("lat_p90_calibrated"));
+    assertEquals(1.0, js.get(2).state().value("lat_p90_calibrated"));
+    assertEquals(0.0, js.get(18).state().value("lat_p99_calibrated"));
+    assertEquals(1.0, js.get(19).state().value("lat_p99_calibrated"));
+    assertTrue(js.get(0).verdict().summary().contains("latency p99 threshold"),
+        js.get(0).verdict().summary());
+  }
 }
