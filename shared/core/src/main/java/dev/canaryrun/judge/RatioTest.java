@@ -8,8 +8,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>FAIL: H0 "canary rate <= stable rate" (r <= 1) against a mixture over
- *       {@code failAlternatives} (r > 1) with equal weights. Accumulates over the whole
- *       rollout: a regression is one at any traffic share.
+ *       {@code failAlternatives} (r > 1) with prior weights (equal unless given; summing to
+ *       at most one). Accumulates over the whole rollout: a regression is one at any traffic
+ *       share.
  *   <li>PASS: H0 "canary rate >= passNull x stable rate" against a mixture over r' in
  *       {0.7, 1, sqrt(passNull), (1+passNull)/2} (weights 0.15, 0.5, 0.2, 0.15; 1 carries
  *       most weight because a healthy canary is most often exactly as good as stable). Reset
@@ -32,10 +33,30 @@ final class RatioTest {
   private final double[] failWeights;
 
   RatioTest(String key, double[] failAlternatives) {
+    this(key, failAlternatives, equal(failAlternatives.length));
+  }
+
+  /** {@code failWeights} must sum to at most one. */
+  RatioTest(String key, double[] failAlternatives, double[] failWeights) {
+    if (failAlternatives.length != failWeights.length) {
+      throw new IllegalArgumentException("one weight per alternative");
+    }
+    double sum = 0;
+    for (double w : failWeights) {
+      sum += w;
+    }
+    if (sum > 1 + 1e-9) {
+      throw new IllegalArgumentException("FAIL weights sum to " + sum + " > 1");
+    }
     this.key = key;
     this.failAlternatives = failAlternatives.clone();
-    this.failWeights = new double[failAlternatives.length];
-    java.util.Arrays.fill(failWeights, 1.0 / failAlternatives.length);
+    this.failWeights = failWeights.clone();
+  }
+
+  private static double[] equal(int n) {
+    double[] w = new double[n];
+    java.util.Arrays.fill(w, 1.0 / n);
+    return w;
   }
 
   String key() {

@@ -16,18 +16,41 @@ import java.util.OptionalDouble;
  * <h2>Tests</h2>
  * <ul>
  *   <li><b>Errors</b> ({@code err}): 5xx counts, conditional-binomial rate ratio (see
- *       {@link RatioEvidence}); FAIL mixture over r in {1.5, 2, 3, 5, 10}.
+ *       {@link RatioEvidence}); FAIL mixture over r in {1.5, 2, 3, 5, 10} with weights
+ *       {0.3, 0.25, 0.2, 0.15, 0.1} (small ratios gather evidence slowly and need the mass).
  *   <li><b>Latency</b> ({@code lat_p50}, {@code lat_p90}, {@code lat_p99}): the same test on
- *       counts of requests at or above three thresholds, the histogram boundaries nearest the
- *       stable revision's p50/p90/p99, frozen from stable buckets consumed before the tested
- *       ones (see {@link LatencyThresholds}); FAIL mixture over ratios {1.1, 1.25, 1.5, 2, 3, 5}.
+ *       counts of requests at or above three thresholds, the histogram boundaries nearest (in
+ *       log-odds) the stable revision's p50/p90/p99 (see {@link LatencyThresholds}); FAIL
+ *       mixture over ratios {1.1, 1.25, 1.5, 2, 3, 5}.
  * </ul>
  *
+ * <h2>Latency thresholds, and why moving them keeps the tests valid</h2>
+ * Quantile q's threshold is set from the stable buckets consumed since the last threshold
+ * was set, once they hold 10/(1-q) requests (p50: 20, p90: 100, p99: 1,000), so about ten
+ * lie above it. Afterwards the judge counts, per threshold, the stable requests consumed
+ * since it was set and how many were above it; when that share falls below a quarter of
+ * the nominal 1-q over at least 10/(1-q) requests (a stall or two in the calibration sample
+ * put the threshold where almost nothing goes, and its PASS test would gather no evidence
+ * and hold the step to its maximum dwell), the threshold is re-taken from the stable buckets
+ * consumed since, and that quantile's PASS evidence for the step restarts. Each bucket is
+ * tested first, against the thresholds as they stood before it; only then may its stable
+ * data set or move one. So every threshold is a function of buckets already consumed: it is
+ * predictable. Given that past and the bucket's exceedance total, each bucket's likelihood
+ * ratio has conditional expectation <= 1 under "the canary's exceedance rate at this bucket's
+ * threshold is <= the stable's" (FAIL) or ">= passNull times it" (PASS), whichever threshold
+ * it was. A product of such factors is a nonnegative supermartingale under the null that holds
+ * at every threshold used, which a canary no slower than stable satisfies for every
+ * threshold, so Ville's inequality still bounds the chance it ever crosses 1/alpha. The FAIL
+ * product therefore keeps accumulating across a change of threshold; the PASS product is
+ * restarted only so that its statement is about one threshold and one null (restarting is
+ * always allowed: it only throws evidence away).
+ *
  * <h2>Stopping rules</h2>
- * FAIL (roll back) when any of: the errors e-value >= 1/(0.9 alpha); a latency e-value >=
- * 1/(alpha 0.1/3) (the false-rollback budget alpha is split 90% errors, 10% latency over three
+ * FAIL (roll back) when any of: the errors e-value >= 1/(0.95 alpha); a latency e-value >=
+ * 1/(alpha 0.05/3) (the false-rollback budget alpha is split 95% errors, 5% latency over three
  * thresholds, a weighted Bonferroni, so the whole judge stays within alpha; latency data are
- * plentiful, errors are not); the guard rail
+ * plentiful and cross far above their threshold within minutes, errors are rare and every
+ * nat counts); the guard rail
  * (canary 5xx rate > guardrailErrorRate over a window of >= guardrailMinRequests canary
  * requests, unless the stable revision is as bad over the same window: shared trouble); canary
  * CPU or memory utilisation above the policy limit in a bucket where stable is not.
@@ -43,27 +66,36 @@ import java.util.OptionalDouble;
  * catching at half traffic; the FAIL tests keep accumulating across steps, so smaller
  * regressions are still caught later. Services with almost no 5xx can also pass the errors
  * test by showing the canary's 5xx rate is below {@link #ERROR_RATE_FLOOR} (a Bernoulli
- * e-process against rate >= floor). No data never passes: INCONCLUSIVE, and the state
- * machine extends the step to its maximum dwell, then pauses.
+ * e-process against rate >= floor). No data never passes: INCONCLUSIVE (also while a latency
+ * threshold is not set yet), and the state machine extends the step to its maximum dwell,
+ * then pauses.
  *
  * <h2>State keys ({@link JudgeState#values()})</h2>
  * {@code share} (canary percent the step evidence belongs to); {@code canary_requests},
  * {@code canary_errors}, {@code stable_requests}, {@code stable_errors} (rollout totals);
  * {@code step_canary_requests}; {@code err_*} and {@code lat_p50_*}, {@code lat_p90_*},
- * {@code lat_p99_*} as documented on {@link RatioTest}; {@code lat_p50_threshold_ms} etc.
- * (frozen thresholds, 0 = disabled as a duplicate), {@code lat_p50_ratio} etc. (exceedance
- * ratio of the policy's slowdown), {@code lat_calibrated} (1 once thresholds are frozen),
- * {@code lat_cal_b_<i>} / {@code lat_cal_c_<i>} (stable histogram bounds/counts collected for
- * calibration, removed once calibrated); {@code err_floor_llr}, {@code err_floor_done} (the
- * low-error-rate PASS route, this step); {@code guard_canary_requests},
- * {@code guard_canary_errors}, {@code guard_stable_requests}, {@code guard_stable_errors}
- * (the guard rail's pending window).
+ * {@code lat_p99_*} as documented on {@link RatioTest}; per quantile {@code lat_p50_calibrated}
+ * etc. (1 once its threshold is set), {@code lat_p50_threshold_ms} etc. (0 = disabled as a
+ * duplicate of another quantile's), {@code lat_p50_ratio} etc. (exceedance ratio of the
+ * policy's slowdown), {@code lat_p50_since_n} / {@code lat_p50_since_x} (stable requests, and
+ * those above the threshold, since it was set or last examined), {@code lat_p50_recalibrations}
+ * (times re-taken); {@code lat_cal_size}, {@code lat_cal_b_<i>} / {@code lat_cal_c_<i>}
+ * (stable histogram bounds, and counts since the last threshold was set: the calibration
+ * window); {@code err_floor_llr}, {@code err_floor_done} (the low-error-rate PASS route, this
+ * step); {@code guard_canary_requests}, {@code guard_canary_errors},
+ * {@code guard_stable_requests}, {@code guard_stable_errors} (the guard rail's pending window).
  */
 public final class SequentialJudge implements CanaryJudge {
   static final double[] ERROR_ALTERNATIVES = {1.5, 2, 3, 5, 10};
+  /**
+   * Prior weights of the errors FAIL mixture: more mass on the small ratios, whose evidence
+   * grows slowly (about (ln r)^2 per event), less on the large ones, which cross quickly
+   * whatever their weight (each halving of a weight costs them ln 2 nats, under a minute).
+   */
+  static final double[] ERROR_WEIGHTS = {0.3, 0.25, 0.2, 0.15, 0.1};
   static final double[] LATENCY_ALTERNATIVES = {1.1, 1.25, 1.5, 2, 3, 5};
   /** Share of alpha spent on the errors test; the rest is split over the latency tests. */
-  static final double ERROR_ALPHA_SHARE = 0.9;
+  static final double ERROR_ALPHA_SHARE = 0.95;
   static final double[] QUANTILES = {0.5, 0.9, 0.99};
   static final String[] QUANTILE_NAMES = {"p50", "p90", "p99"};
   /** At and above this canary share the policy's effect sizes apply unscaled. */
@@ -72,7 +104,7 @@ public final class SequentialJudge implements CanaryJudge {
   public static final double ERROR_RATE_FLOOR = 0.001;
   static final double FLOOR_ALTERNATIVE = ERROR_RATE_FLOOR / 10;
 
-  private final RatioTest errors = new RatioTest("err", ERROR_ALTERNATIVES);
+  private final RatioTest errors = new RatioTest("err", ERROR_ALTERNATIVES, ERROR_WEIGHTS);
   private final RatioTest[] latency = {
       new RatioTest("lat_p50", LATENCY_ALTERNATIVES),
       new RatioTest("lat_p90", LATENCY_ALTERNATIVES),

@@ -203,7 +203,7 @@ class SequentialJudgeTest {
     assertTrue(text.contains(Fmt.num(ce) + "/" + Fmt.num(cn)), text);
     assertTrue(text.contains("2%"), text); // canary rate
     assertTrue(text.contains("1%"), text); // stable rate
-    assertTrue(text.contains("roll back at " + Fmt.num(1 / (0.01 * 0.9))), text);
+    assertTrue(text.contains("roll back at " + Fmt.num(1 / (0.01 * 0.95))), text);
     assertTrue(text.contains(Fmt.num(errors.figures().get("eFail"))), text);
     assertTrue(v.summary().contains(text), v.summary());
     for (String k : List.of("canaryErrors", "canaryRequests", "stableErrors", "stableRequests",
