@@ -136,8 +136,10 @@ public final class RolloutService {
             + last.get().id() + " (" + last.get().builtAt() + "): an out-of-order delivery"), e);
       }
     }
+    // The in-flight rollout steps aside, unless it is this build's own, created by a copy of
+    // this message delivered at the same moment.
     if (pointer != null && pointer.activeRolloutId() != null
-        && !pointer.activeRolloutId().equals(id)) { // a concurrent copy of this very build
+        && !pointer.activeRolloutId().equals(id)) {
       String inFlight = pointer.activeRolloutId();
       if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
         return log(HandleResult.ignored(inFlight, "rollout " + inFlight
