@@ -305,6 +305,12 @@ public final class RolloutService {
       logDecision(d, e);
       Rollout stored = d.next().withVersion(r.version() + 1, clock.instant());
       carryOut(stored, d.effects(), e.eventId());
+      if (d.effects().stream().noneMatch(SetTraffic.class::isInstance)) {
+        // A decision that changed something else (evidence, an incident) still leaves an
+        // earlier intent unapplied: re-drive it, or a CANARY that consumes a bucket every tick
+        // would never get there.
+        redrivePending(stored, e.eventId());
+      }
       boolean rejected = d.next().equals(r) && e instanceof Command;
       String message = d.audit().isEmpty() ? "evidence updated" : d.audit().get(0).message();
       Status status = rejected ? Status.REJECTED : Status.APPLIED;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
@@ -37,6 +38,8 @@ class RolloutServiceTest {
   FakeCloudRun run;
   InMemoryEventPublisher events;
   Outcome verdict;
+  /** When set, the test judge consumes every final bucket, as the real one does. */
+  boolean judgeConsumes;
   RolloutService service;
   int ticks;
 
@@ -52,7 +55,7 @@ class RolloutServiceTest {
         new InMemoryPolicyStore().watch(SVC, "europe-west1", RolloutPolicy.defaults()),
         run, query -> Map.of(), run, events,
         (state, settings, input) -> new Judgement(Verdict.of(verdict, verdict + " by the test judge"),
-            state),
+            judgeConsumes ? new JudgeState(input.finalUntil(), state.values()) : state),
         clock, Duration.ofHours(1));
   }
 
@@ -237,6 +240,25 @@ class RolloutServiceTest {
     assertEquals(20, run.percentOf(SVC, afterCrash.candidateRevision()));
     assertTrue(rollout(id).traffic().applied());
     assertEquals(1, rollout(id).stepIndex(), "and does not advance twice");
+  }
+
+  @Test
+  void aPendingIntentIsReDrivenByALaterTickThatOnlyConsumesEvidence() {
+    judgeConsumes = true;
+    String id = startRollout();
+    clock.advance(Duration.ofMinutes(5));
+    run.failNextTrafficChanges = 1;
+    assertThrows(TransientFailure.class, this::tick); // its redeliveries end in the dead letters
+    assertTrue(rollout(id).traffic().pending());
+    assertEquals(5, run.percentOf(SVC, rollout(id).candidateRevision()));
+
+    // The next scheduled tick consumes a new bucket: a saved decision with no traffic effect
+    // of its own, which must still re-drive the recorded intent (level-triggered).
+    clock.advance(Duration.ofMinutes(1));
+    tick();
+    assertEquals(20, run.percentOf(SVC, rollout(id).candidateRevision()));
+    assertTrue(rollout(id).traffic().applied());
+    assertEquals(1, rollout(id).stepIndex());
   }
 
   @Test
