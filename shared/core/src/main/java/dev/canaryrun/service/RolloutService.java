@@ -364,7 +364,36 @@ public final class RolloutService {
       return;
     }
     int p = t.candidatePercent();
-    apply(rolloutId, x -> new TrafficApplied(cause + "/applied-" + p, clock.instant(), p));
+    HandleResult confirmed = apply(rolloutId,
+        x -> new TrafficApplied(cause + "/applied-" + p, clock.instant(), p));
+    if (confirmed.status() != Status.APPLIED) {
+      reassertIfOverwritten(rolloutId, p);
+    }
+  }
+
+  /**
+   * Our write of {@code written}% was not the current intent when confirmed: a concurrent
+   * invocation recorded a newer one. A newer pending intent is re-driven by that confirmation
+   * already; but one applied and confirmed before our (stale) write landed would be silently
+   * overwritten, e.g. a ROLLED_BACK candidate left serving 20%. Write the current one again.
+   */
+  private void reassertIfOverwritten(String rolloutId, int written) {
+    Rollout now = store.find(rolloutId).orElse(null);
+    if (now == null || now.stableRevision() == null || now.traffic().pending()
+        || now.traffic().candidatePercent() == written) {
+      return;
+    }
+    int p = now.traffic().candidatePercent();
+    DecisionLog.warn("a stale traffic write (candidate " + written + "%) may have overwritten the"
+        + " applied intent: re-applying candidate " + p + "%", "rolloutId", rolloutId,
+        "service", now.service());
+    try {
+      router.setTraffic(new SetTraffic(now.service(), now.region(), now.stableRevision(),
+          now.candidateRevision(), now.policy().candidateTag(), p));
+    } catch (PermanentFailure f) {
+      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
+          "rolloutId", rolloutId, "service", now.service(), "candidatePercent", p);
+    }
   }
 
   private void redrivePending(Rollout r, String cause) {

@@ -22,6 +22,8 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   int failNextTrafficChanges;
   int failNextDeploys;
   boolean smokePasses = true;
+  /** Runs once inside the next traffic change, before it lands: a concurrent invocation. */
+  Runnable duringNextTrafficChange;
 
   FakeCloudRun serving(String service, String revision) {
     split.put(service, new HashMap<>(Map.of(revision, 100)));
@@ -46,6 +48,11 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
     if (failNextTrafficChanges > 0) {
       failNextTrafficChanges--;
       throw new TransientFailure("UNAVAILABLE: Cloud Run is having a moment");
+    }
+    Runnable during = duringNextTrafficChange;
+    duringNextTrafficChange = null;
+    if (during != null) {
+      during.run();
     }
     trafficCalls.add(t);
     Map<String, Integer> s = new HashMap<>();

@@ -262,6 +262,25 @@ class RolloutServiceTest {
   }
 
   @Test
+  void aStaleReDriveThatLandsAfterARollbackDoesNotLeaveTheCandidateServing() {
+    String id = startRollout();
+    String candidate = rollout(id).candidateRevision();
+    clock.advance(Duration.ofMinutes(5));
+    run.failNextTrafficChanges = 1;
+    assertThrows(TransientFailure.class, this::tick);
+    assertTrue(rollout(id).traffic().pending(), "20% recorded, not applied");
+
+    // The next tick re-drives 20%; while that call is in flight an operator's rollback is
+    // decided, applied and confirmed, and only then does the 20% write land in Cloud Run.
+    run.duringNextTrafficChange = () -> command("rb", CommandType.ROLLBACK);
+    clock.advance(Duration.ofSeconds(30));
+    tick();
+    assertEquals(RolloutState.ROLLED_BACK, rollout(id).state());
+    assertEquals(0, run.percentOf(SVC, candidate), "a rolled-back candidate serves nothing");
+    assertEquals(100, run.percentOf(SVC, STABLE));
+  }
+
+  @Test
   void aRedeliveredBuildFinishesADeployThatFailedTransiently() {
     run.failNextDeploys = 1;
     assertThrows(TransientFailure.class,
