@@ -23,9 +23,14 @@ final class FirestoreCalls {
   /** Above the client's own RPC deadlines, so it only fires if something hangs. */
   static final Duration TIMEOUT = Duration.ofSeconds(90);
 
+  /**
+   * UNKNOWN and CANCELLED included: the client library's own transaction runner retries both
+   * (a commit whose outcome is unknown, a stream reset), and acking on them would drop the
+   * event, an operator's rollback included. A spurious redelivery is deduplicated.
+   */
   private static final Set<Status.Code> TRANSIENT = EnumSet.of(Status.Code.UNAVAILABLE,
       Status.Code.DEADLINE_EXCEEDED, Status.Code.ABORTED, Status.Code.RESOURCE_EXHAUSTED,
-      Status.Code.INTERNAL);
+      Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.CANCELLED);
 
   private FirestoreCalls() {}
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FirestoreCallsTest {
   @ParameterizedTest
   @EnumSource(value = Status.Code.class, names = {"UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED",
-      "RESOURCE_EXHAUSTED", "INTERNAL"})
+      "RESOURCE_EXHAUSTED", "INTERNAL", "UNKNOWN", "CANCELLED"})
   void retryableCodesAreTransient(Status.Code code) {
     RuntimeException e = FirestoreCalls.classify("read x", api(code));
     assertInstanceOf(TransientFailure.class, e);
