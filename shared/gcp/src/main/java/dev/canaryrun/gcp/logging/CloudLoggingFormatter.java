@@ -1,6 +1,7 @@
 package dev.canaryrun.gcp.logging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +58,7 @@ public final class CloudLoggingFormatter extends Formatter {
         if (value == null || RESERVED.contains(key)) {
           continue;
         }
-        line.set(key, MAPPER.valueToTree(jsonable(value)));
+        line.set(key, tree(value));
         if (LABELS.contains(key)) {
           labels.put(key, String.valueOf(value));
         }
@@ -104,6 +105,18 @@ public final class CloudLoggingFormatter extends Formatter {
       return m;
     }
     return null;
+  }
+
+  /**
+   * The field as JSON; as its text when Jackson cannot write it (an Instant or other bean
+   * nested in a map or list), so that logging never throws into the caller's event handling.
+   */
+  private static JsonNode tree(Object value) {
+    try {
+      return MAPPER.valueToTree(jsonable(value));
+    } catch (IllegalArgumentException e) {
+      return MAPPER.getNodeFactory().textNode(String.valueOf(value));
+    }
   }
 
   /** Numbers, booleans, strings, lists and maps go as JSON; anything else as its text. */

@@ -56,6 +56,20 @@ class CloudLoggingFormatterTest {
   }
 
   @Test
+  void aValueJacksonCannotWriteNestedInAFieldIsLoggedAsTextInsteadOfThrowing() throws Exception {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("rolloutId", "checkout-9f3c2b1a");
+    fields.put("details", Map.of("at", Instant.parse("2025-03-14T09:15:00Z")));
+    LogRecord r = new LogRecord(Level.INFO, "paused");
+    r.setLoggerName(DecisionLog.LOGGER);
+    r.setParameters(new Object[] {fields});
+    JsonNode j = json.readTree(formatter.format(r));
+    assertEquals("paused", j.get("message").asText());
+    assertEquals("checkout-9f3c2b1a", j.get("rolloutId").asText());
+    assertTrue(j.get("details").asText().contains("2025-03-14T09:15:00Z"), j.toString());
+  }
+
+  @Test
   void severitiesAreCloudLoggingNames() {
     assertEquals("ERROR", CloudLoggingFormatter.severity(Level.SEVERE));
     assertEquals("WARNING", CloudLoggingFormatter.severity(Level.WARNING));
