@@ -198,11 +198,24 @@ public final class RolloutMachine {
       }
       return hold(r, judged);
     }
+    Step step = r.policy().step(r.stepIndex());
+    Duration dwell = Duration.between(r.stateSince(), now);
+    if (!r.stableIncidents().isEmpty() && dwell.compareTo(step.maxDwell()) >= 0) {
+      // A hold must not last for ever unseen: a close that overtook its open (unordered
+      // delivery) would otherwise keep an incident "open" here with nobody told.
+      Pause pause = new Pause(CONTROLLER, "stable incidents still open at the step's maximum dwell",
+          null, ExpiryAction.RESUME);
+      Rollout next = judged.paused(pause, now, "paused: Cloud Monitoring incident(s) "
+          + String.join(", ", new java.util.TreeSet<>(r.stableIncidents()))
+          + " on the stable revision still open after " + dwell.toSeconds() + " s at "
+          + step.percent() + "% (maximum dwell " + step.maxDwell().toSeconds()
+          + " s); an operator decides: resume, promote or rollback");
+      return transition(r, next, e, now, CONTROLLER, next.reason(), v,
+          List.of(notify(NotificationType.PAUSED, next, next.reason())));
+    }
     if (r.traffic().pending() || !r.stableIncidents().isEmpty() || v == null) {
       return hold(r, judged); // nothing to judge progress on yet
     }
-    Step step = r.policy().step(r.stepIndex());
-    Duration dwell = Duration.between(r.stateSince(), now);
     if (v.outcome() == Outcome.PASS && dwell.compareTo(step.minDwell()) >= 0) {
       return advance(r, judged, e, now, v, dwell);
     }

@@ -146,6 +146,10 @@ public final class RolloutService {
             + " is in flight and the policy ignores newer builds (onNewBuild=ignore)"), e);
       }
       apply(inFlight, r -> new NewerBuild(e.eventId() + "/supersede", e.occurredAt(), id));
+      // A rollout that was finishing (PROMOTING, ROLLING_BACK) does not step aside; its decided
+      // split is applied first, so that the new candidate is compared with, and later takes
+      // traffic from, the revision that really serves.
+      store.find(inFlight).ifPresent(r -> redrivePending(r, e.eventId()));
     }
     Decision d = machine.start(e, watched.get().policy(), clock.instant());
     SaveResult saved = store.save(d.next(), 0, e.eventId(), d.audit());
@@ -408,16 +412,29 @@ public final class RolloutService {
         cause + "/redrive-v" + r.version());
   }
 
-  private HandleResult rejectAudited(Rollout r, CommandRequest c, String why) {
+  private HandleResult rejectAudited(Rollout found, CommandRequest c, String why) {
     String msg = "rejected " + c.command().name().toLowerCase() + " from " + c.actor() + ": " + why;
-    AuditEntry a = new AuditEntry(clock.instant(), c.eventId(), "Command." + c.command(),
-        c.actor(), r.state(), r.state(), r.traffic().candidatePercent(),
-        r.traffic().candidatePercent(), msg, null);
-    SaveResult saved = store.save(r, r.version(), c.eventId(), List.of(a));
-    if (saved == SaveResult.DUPLICATE) {
-      return result(r.id(), Status.DUPLICATE, "event " + c.eventId() + " was already applied");
+    Rollout r = found;
+    for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      AuditEntry a = new AuditEntry(clock.instant(), c.eventId(), "Command." + c.command(),
+          c.actor(), r.state(), r.state(), r.traffic().candidatePercent(),
+          r.traffic().candidatePercent(), msg, null);
+      SaveResult saved = store.save(r, r.version(), c.eventId(), List.of(a));
+      if (saved == SaveResult.DUPLICATE) {
+        return result(r.id(), Status.DUPLICATE, "event " + c.eventId() + " was already applied");
+      }
+      if (saved == SaveResult.SAVED) {
+        return log(new HandleResult(Status.REJECTED, r.id(), r.state(), msg), c.eventId());
+      }
+      // A concurrent save: the audit entry must not be lost, so write it on the fresh state.
+      Optional<Rollout> fresh = store.find(r.id());
+      if (fresh.isEmpty()) {
+        break;
+      }
+      r = fresh.get();
     }
-    return log(new HandleResult(Status.REJECTED, r.id(), r.state(), msg), c.eventId());
+    throw new dev.canaryrun.port.TransientFailure("could not audit the rejected command "
+        + c.eventId() + " on " + found.id() + ": concurrent saves; Pub/Sub redelivers");
   }
 
   private Optional<HandleResult> stale(String eventId, Instant occurredAt, String rolloutId) {

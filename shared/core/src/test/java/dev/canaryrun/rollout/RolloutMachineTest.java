@@ -131,6 +131,21 @@ class RolloutMachineTest {
   }
 
   @Test
+  void aStableIncidentThatNeverClosesPausesTheRolloutAtMaximumDwellAndNotifies() {
+    Rollout r = Rollouts.in(RolloutState.CANARY);
+    Rollout held = MACHINE.decide(r, new AlertFired("a", T0, "inc-lost", Rollouts.STABLE, "p99",
+        "slow"), T0).next();
+    Duration max = r.policy().step(0).maxDwell();
+    assertEquals(RolloutState.CANARY, tick(held, Outcome.PASS, T0.plus(max).minusSeconds(1))
+        .next().state(), "holds while within the step's maximum dwell");
+    Decision d = tick(held, Outcome.PASS, T0.plus(max));
+    assertEquals(RolloutState.PAUSED, d.next().state());
+    assertTrue(d.next().reason().contains("inc-lost"), d.next().reason());
+    assertTrue(d.effects().stream().anyMatch(e -> e instanceof Effect.Notify n
+        && n.type() == NotificationType.PAUSED));
+  }
+
+  @Test
   void aRejectedCommandIsAuditedWithItsReasonAndChangesNothing() {
     Rollout r = Rollouts.in(RolloutState.CANARY);
     Decision d = MACHINE.decide(r, Rollouts.command("c", CommandType.RESUME), T0);

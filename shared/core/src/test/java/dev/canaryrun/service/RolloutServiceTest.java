@@ -294,6 +294,23 @@ class RolloutServiceTest {
   }
 
   @Test
+  void aNewBuildDuringAnUnconfirmedPromotionComparesWithThePromotedRevision() {
+    String first = walkTo(2);
+    String promoted = rollout(first).candidateRevision();
+    clock.advance(RolloutPolicy.defaults().step(2).minDwell());
+    run.failNextTrafficChanges = 1;
+    assertThrows(TransientFailure.class, this::tick);
+    assertEquals(RolloutState.PROMOTING, rollout(first).state());
+    assertTrue(rollout(first).traffic().pending());
+
+    String second = service.onBuildSucceeded(build("ffff0000", clock.instant())).rolloutId();
+    assertEquals(RolloutState.PROMOTED, rollout(first).state(), "the promotion finished first");
+    assertEquals(promoted, rollout(second).stableRevision());
+    assertEquals(95, run.percentOf(SVC, promoted));
+    assertEquals(0, run.percentOf(SVC, STABLE));
+  }
+
+  @Test
   void retryRestartsARolledBackCandidate() {
     String id = startRollout();
     command("rb", CommandType.ROLLBACK);
