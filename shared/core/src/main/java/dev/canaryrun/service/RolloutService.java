@@ -145,11 +145,10 @@ public final class RolloutService {
         return log(HandleResult.ignored(inFlight, "rollout " + inFlight
             + " is in flight and the policy ignores newer builds (onNewBuild=ignore)"), e);
       }
+      // A rollout that is finishing (PROMOTING, ROLLING_BACK) does not step aside: the no-op
+      // re-drives its decided split first, so that the new candidate is compared with, and
+      // later takes traffic from, the revision that really serves.
       apply(inFlight, r -> new NewerBuild(e.eventId() + "/supersede", e.occurredAt(), id));
-      // A rollout that was finishing (PROMOTING, ROLLING_BACK) does not step aside; its decided
-      // split is applied first, so that the new candidate is compared with, and later takes
-      // traffic from, the revision that really serves.
-      store.find(inFlight).ifPresent(r -> redrivePending(r, e.eventId()));
     }
     Decision d = machine.start(e, watched.get().policy(), clock.instant());
     SaveResult saved = store.save(d.next(), 0, e.eventId(), d.audit());
