@@ -69,7 +69,8 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
 
   /**
    * @param pageSize points per ListTimeSeries page (Monitoring caps it at 100,000)
-   * @param maxFilterLength longest filter sent; longer service lists are split over calls.
+   * @param maxFilterLength longest filter sent; a longer service list is replaced by one
+   *     project-wide query per metric (see the class comment).
    *     Monitoring rejects very long filters; 2,000 characters is a conservative bound.
    */
   public record Options(int pageSize, int maxFilterLength) {

@@ -12,6 +12,7 @@ import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.protobuf.FieldMask;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
@@ -118,7 +119,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
               request.candidatePercent()));
       if (!planned.equals(service.getTrafficList())) {
         update(service.toBuilder().clearTraffic().addAllTraffic(planned).build(),
-            request.candidateRevision());
+            request.candidateRevision(), TRAFFIC_ONLY);
       }
       return null;
     });
@@ -185,7 +186,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     if (create || !planned.equals(service.getTrafficList())) {
       LOG.info(() -> (create ? "creating" : "tagging") + " revision " + candidate
           + " of " + name + " with tag " + request.tag() + " at 0%; stable is " + stable);
-      result = update(next.build(), candidate);
+      result = update(next.build(), candidate, create ? WHOLE_SERVICE : TRAFFIC_ONLY);
     }
     return new Deployment(candidate, stable, tagUrl(result, request.tag()));
   }
@@ -240,10 +241,21 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     }
   }
 
+  /**
+   * Traffic-only updates name their field in the update mask: resending the template as read
+   * (with its revision name) can make Cloud Run answer 409 "revision with different
+   * configuration already exists" when its stored template carries server-side defaults.
+   */
+  private static final FieldMask TRAFFIC_ONLY = FieldMask.newBuilder().addPaths("traffic").build();
+  private static final FieldMask WHOLE_SERVICE = FieldMask.getDefaultInstance();
+
   /** Sends the update with the etag it was read with and waits for the operation. */
-  private Service update(Service next, String revision) {
-    OperationFuture<Service, Service> op = clients.services().updateServiceAsync(
-        UpdateServiceRequest.newBuilder().setService(next).build());
+  private Service update(Service next, String revision, FieldMask mask) {
+    UpdateServiceRequest.Builder request = UpdateServiceRequest.newBuilder().setService(next);
+    if (mask.getPathsCount() > 0) {
+      request.setUpdateMask(mask);
+    }
+    OperationFuture<Service, Service> op = clients.services().updateServiceAsync(request.build());
     long waitMillis = clients.limits().operationTimeout().toMillis()
         + clients.limits().callTimeout().toMillis();
     try {

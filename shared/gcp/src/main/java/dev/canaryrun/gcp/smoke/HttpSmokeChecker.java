@@ -66,6 +66,12 @@ public final class HttpSmokeChecker implements SmokeChecker {
   @Override
   public Result check(SmokeCheck request) {
     SmokeCheckSettings settings = request.settings();
+    if (request.url() == null || !request.url().startsWith("http")) {
+      // Cloud Run gave the tag no URL (e.g. an internal-only service): nothing to check
+      // against, which is the candidate's failure to be verified, not a bug to retry.
+      return new Result(false, "revision " + request.revision() + " of " + request.service()
+          + " has no tag URL to smoke-check (got '" + request.url() + "')");
+    }
     URI target = target(request.url(), settings.path());
     int attempts = Math.max(1, settings.attempts());
     List<String> log = new ArrayList<>();

@@ -93,6 +93,7 @@ class CloudRunTrafficRouterTest {
     assertEquals(List.of(target(stable, 100, ""), target(service + "-v2", 0, TAG)),
         sent.getTrafficList());
     assertFalse(sent.getEtag().isEmpty(), "the update carries the etag it read");
+    assertFalse(updates.get(0).hasUpdateMask(), "creating a revision sends the whole service");
 
     var traffic = router.readTraffic(REGION, service);
     assertEquals(Map.of(stable, 100), traffic.percentByRevision());
@@ -176,6 +177,9 @@ class CloudRunTrafficRouterTest {
         lastUpdate().getTrafficList());
 
     router.setTraffic(split(candidate, 20));
+    // Traffic steps touch nothing but traffic: the template as read is not sent back.
+    assertEquals(List.of("traffic"), updates().get(updates().size() - 1).getUpdateMask()
+        .getPathsList());
     // 20% of the 90% stable+candidate share is 18; blue keeps its 10% and its tag.
     assertEquals(List.of(blue, target(candidate, 18, TAG), target(stable, 72, "")),
         lastUpdate().getTrafficList());

@@ -82,6 +82,14 @@ class HttpSmokeCheckerTest {
   }
 
   @Test
+  void aCandidateWithoutATagUrlFailsItsCheckWithAClearReasonInsteadOfThrowing() {
+    Result r = checker.check(new SmokeCheck("checkout", "checkout-v2", "",
+        new SmokeCheckSettings("/healthz", 200, 3, Duration.ofSeconds(1))));
+    assertFalse(r.passed());
+    assertTrue(r.detail().contains("checkout-v2 of checkout has no tag URL"), r.detail());
+  }
+
+  @Test
   void failsOnAWrongStatusAfterAllAttemptsAndSaysWhatCameBack() {
     String body = "x".repeat(300);
     script = (n, x) -> respond(x, 503, body);
