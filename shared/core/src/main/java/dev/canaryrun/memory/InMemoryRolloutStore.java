@@ -71,7 +71,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
     ServicePointer p = pointers.getOrDefault(next.service(),
         new ServicePointer(next.service(), null, null));
     String last = expectedVersion == 0 ? next.id() : p.lastRolloutId();
-    String active = next.active() ? next.id()
+    // In flight = non-terminal (see RolloutStore.ServicePointer).
+    String active = !next.state().terminal() ? next.id()
         : next.id().equals(p.activeRolloutId()) ? null : p.activeRolloutId();
     pointers.put(next.service(), new ServicePointer(next.service(), active, last));
     saves++;

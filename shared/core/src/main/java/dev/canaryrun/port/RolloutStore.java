@@ -35,8 +35,9 @@ public interface RolloutStore {
   List<AuditEntry> audit(String rolloutId);
 
   /**
-   * {@code services/{service}}: the rollout in flight (if any) and the most recent rollout
-   * (the target of retry, and of rollback after promotion).
+   * {@code services/{service}}: the rollout in flight (a non-terminal one, if any; a
+   * terminal rollout still confirming its return to 0% is not "in flight") and the most recent
+   * rollout (the target of retry, and of rollback after promotion).
    */
   record ServicePointer(String service, String activeRolloutId, String lastRolloutId) {}
 }

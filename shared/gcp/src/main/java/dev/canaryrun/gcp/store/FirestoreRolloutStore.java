@@ -215,7 +215,10 @@ public final class FirestoreRolloutStore implements RolloutStore {
     if (expectedVersion == 0) {
       update.put(LAST_ROLLOUT_ID, saved.id());
     }
-    if (saved.active()) {
+    // "In flight" is a non-terminal state: a terminal rollout still confirming its 0% stays
+    // in the active query (to be re-driven) but must not take the service's pointer, or
+    // alerts and commands would target it instead of the real canary.
+    if (!saved.state().terminal()) {
       if (!saved.id().equals(currentActive)) {
         update.put(ACTIVE_ROLLOUT_ID, saved.id());
       }

@@ -220,6 +220,13 @@ class FirestoreRolloutStoreTest {
     store.save(first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build"), 1, "s1", List.of());
     assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
 
+    // A save of the superseded one while its 0% is still unconfirmed (say, an audited
+    // rejected command) must not take the pointer back from the rollout in flight.
+    Rollout supersededPending = first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build")
+        .withTraffic(TrafficIntent.desired(0));
+    store.save(supersededPending, 2, "c1", List.of());
+    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+
     // A later save of the active rollout keeps it; finishing it clears the pointer.
     store.save(second.withState(RolloutState.VERIFYING, -1, T0, "deployed"), 1, "d2", List.of());
     assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
