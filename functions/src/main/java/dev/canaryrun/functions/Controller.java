@@ -140,6 +140,7 @@ public final class Controller implements AutoCloseable {
           new CloudRunTrafficRouter(run, config.project()),
           new CloudMonitoringMetricsReader(monitoring, config.project()), smoke, publisher,
           new SequentialJudge(), clock, config.maxEventAge());
+      resources.add(0, service); // stops deciding before the clients it uses close
       return new Controller(service, store, policies, clock, config.region(), resources);
     } catch (RuntimeException e) {
       closeAll(resources);

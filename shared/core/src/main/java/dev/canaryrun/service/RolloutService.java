@@ -63,7 +63,7 @@ import java.util.function.Function;
  * the rollout, including a redelivery of the same one. Transient port failures propagate so
  * that Pub/Sub redelivers; business outcomes are results, never exceptions.
  */
-public final class RolloutService {
+public final class RolloutService implements AutoCloseable {
   private static final int MAX_CONFLICT_RETRIES = 8;
   public static final int DEFAULT_TICK_PARALLELISM = 8;
 
@@ -104,6 +104,12 @@ public final class RolloutService {
     this.metrics = new MetricsCollector(metrics);
     this.clock = clock;
     this.maxEventAge = maxEventAge;
+  }
+
+  /** Stops the tick's worker threads once the ticks in progress are done. */
+  @Override
+  public void close() {
+    tickPool.shutdown();
   }
 
   // ---- entry points, one per function ------------------------------------------------------

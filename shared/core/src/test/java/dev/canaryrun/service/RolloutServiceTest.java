@@ -59,6 +59,11 @@ class RolloutServiceTest {
         clock, Duration.ofHours(1));
   }
 
+  @org.junit.jupiter.api.AfterEach
+  void closeService() {
+    service.close();
+  }
+
   BuildSucceeded build(String buildId, Instant finishedAt) {
     return new BuildSucceeded("msg-" + buildId, finishedAt, SVC, "europe-west1",
         "europe-docker.pkg.dev/p/app/checkout@sha256:" + "b".repeat(64), buildId, null);
