@@ -445,6 +445,11 @@ public final class RolloutMachine {
       return transition(r, next, e, now, CONTROLLER, split + "; rolled back", null,
           List.of(notify(NotificationType.ROLLED_BACK, next, next.reason())));
     }
+    if (r.state() == CANARY) {
+      // The step's dwell counts from when users really get the new share, not from the
+      // decision: a slow or re-driven traffic change must not shorten the observation.
+      applied = applied.withState(CANARY, r.stepIndex(), now, r.reason());
+    }
     return transition(r, applied, e, now, CONTROLLER, split, null, List.of());
   }
 

@@ -177,6 +177,22 @@ class RolloutMachineTest {
   }
 
   @Test
+  void aStepsDwellCountsFromWhenCloudRunConfirmedItsShare() {
+    Rollout canary = Rollouts.in(RolloutState.CANARY);
+    Instant decided = T0.plus(canary.policy().step(0).minDwell());
+    Rollout step2 = tick(canary, Outcome.PASS, decided).next();
+    assertTrue(step2.traffic().pending());
+    Instant confirmed = decided.plus(Duration.ofMinutes(4)); // a re-driven, late confirmation
+    Rollout applied = MACHINE.decide(step2, new TrafficApplied("late", confirmed, 20), confirmed)
+        .next();
+    assertEquals(confirmed, applied.stateSince());
+    Duration min = applied.policy().step(1).minDwell();
+    assertEquals(1, tick(applied, Outcome.PASS, confirmed.plus(min).minusSeconds(1)).next()
+        .stepIndex(), "holds: the 20% has not been served for the minimum dwell yet");
+    assertEquals(2, tick(applied, Outcome.PASS, confirmed.plus(min)).next().stepIndex());
+  }
+
+  @Test
   void aConfirmationOfAnOlderIntentIsIgnored() {
     Rollout r = Rollouts.in(RolloutState.ROLLING_BACK);
     assertFalse(MACHINE.decide(r, new TrafficApplied("late", T0, 5), T0).changed());
