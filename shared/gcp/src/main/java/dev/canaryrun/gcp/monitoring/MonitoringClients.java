@@ -1,11 +1,10 @@
 package dev.canaryrun.gcp.monitoring;
 
 import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.StatusCode.Code;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
 import com.google.cloud.monitoring.v3.MetricServiceSettings;
+import dev.canaryrun.gcp.GrpcClientSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -36,22 +35,10 @@ public final class MonitoringClients {
     MetricServiceSettings.Builder b = MetricServiceSettings.newBuilder();
     plaintextEndpoint.ifPresent(endpoint -> b.setEndpoint(endpoint)
         .setCredentialsProvider(NoCredentialsProvider.create())
-        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
-            .setEndpoint(endpoint)
-            .setChannelConfigurator(builder -> builder.usePlaintext())
-            .build()));
+        .setTransportChannelProvider(GrpcClientSettings.plaintext(endpoint)));
     b.listTimeSeriesSettings()
         .setRetryableCodes(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED)
-        .setRetrySettings(RetrySettings.newBuilder()
-            .setInitialRetryDelayDuration(Duration.ofMillis(200))
-            .setRetryDelayMultiplier(2.0)
-            .setMaxRetryDelayDuration(Duration.ofSeconds(2))
-            .setInitialRpcTimeoutDuration(callTimeout)
-            .setRpcTimeoutMultiplier(1.0)
-            .setMaxRpcTimeoutDuration(callTimeout)
-            .setTotalTimeoutDuration(callTimeout.multipliedBy(maxAttempts).plusSeconds(5))
-            .setMaxAttempts(maxAttempts)
-            .build());
+        .setRetrySettings(GrpcClientSettings.retries(callTimeout, maxAttempts));
     try {
       return MetricServiceClient.create(b.build());
     } catch (IOException e) {

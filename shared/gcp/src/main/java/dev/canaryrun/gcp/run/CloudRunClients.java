@@ -1,7 +1,6 @@
 package dev.canaryrun.gcp.run;
 
 import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
@@ -12,6 +11,7 @@ import com.google.cloud.run.v2.RevisionsSettings;
 import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.ServicesSettings;
 import com.google.cloud.run.v2.UpdateServiceRequest;
+import dev.canaryrun.gcp.GrpcClientSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -78,21 +78,21 @@ public final class CloudRunClients implements AutoCloseable {
         String endpoint = plaintextEndpoint.get();
         s.setEndpoint(endpoint)
             .setCredentialsProvider(NoCredentialsProvider.create())
-            .setTransportChannelProvider(plaintext(endpoint));
+            .setTransportChannelProvider(GrpcClientSettings.plaintext(endpoint));
         r.setEndpoint(endpoint)
             .setCredentialsProvider(NoCredentialsProvider.create())
-            .setTransportChannelProvider(plaintext(endpoint));
+            .setTransportChannelProvider(GrpcClientSettings.plaintext(endpoint));
       }
-      RetrySettings reads = retries(limits, limits.maxAttempts());
+      RetrySettings retries = GrpcClientSettings.retries(limits.callTimeout(), limits.maxAttempts());
       s.getServiceSettings().setRetryableCodes(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED)
-          .setRetrySettings(reads);
+          .setRetrySettings(retries);
       r.getRevisionSettings().setRetryableCodes(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED)
-          .setRetrySettings(reads);
+          .setRetrySettings(retries);
       // The operation callable has its own copy of the initial call's settings.
       UnaryCallSettings<UpdateServiceRequest, OperationSnapshot> startUpdate =
           UnaryCallSettings.<UpdateServiceRequest, OperationSnapshot>newUnaryCallSettingsBuilder()
               .setRetryableCodes(Code.UNAVAILABLE)
-              .setRetrySettings(retries(limits, limits.maxAttempts()))
+              .setRetrySettings(retries)
               .build();
       s.updateServiceSettings().setRetryableCodes(Code.UNAVAILABLE)
           .setRetrySettings(startUpdate.getRetrySettings());
@@ -117,26 +117,6 @@ public final class CloudRunClients implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create Cloud Run clients", e);
     }
-  }
-
-  private static InstantiatingGrpcChannelProvider plaintext(String endpoint) {
-    return InstantiatingGrpcChannelProvider.newBuilder()
-        .setEndpoint(endpoint)
-        .setChannelConfigurator(builder -> builder.usePlaintext())
-        .build();
-  }
-
-  private static RetrySettings retries(Limits limits, int attempts) {
-    return RetrySettings.newBuilder()
-        .setInitialRetryDelayDuration(Duration.ofMillis(200))
-        .setRetryDelayMultiplier(2.0)
-        .setMaxRetryDelayDuration(Duration.ofSeconds(2))
-        .setInitialRpcTimeoutDuration(limits.callTimeout())
-        .setRpcTimeoutMultiplier(1.0)
-        .setMaxRpcTimeoutDuration(limits.callTimeout())
-        .setTotalTimeoutDuration(limits.callTimeout().multipliedBy(attempts).plusSeconds(5))
-        .setMaxAttempts(attempts)
-        .build();
   }
 
   public ServicesClient services() {
