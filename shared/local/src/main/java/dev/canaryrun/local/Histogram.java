@@ -16,12 +16,29 @@ final class Histogram {
 
     int finiteBuckets();
 
-    int index(double value);
+    /** The bucket the closed-form formula gives (0 below the first bound), before rounding fixes. */
+    int estimate(double value);
 
     /** Lower bound of bucket i (1..N+1); the underflow's lower bound is 0 here. */
     double lower(int i);
 
     double upper(int i);
+
+    /** The bucket of {@code value}; a value on a boundary lands in the upper bucket. */
+    default int index(double value) {
+      int i = estimate(value);
+      if (i == 0) {
+        return 0;
+      }
+      // The formula's floating point can be one bucket off right at a boundary.
+      while (i > 1 && value < lower(i)) {
+        i--;
+      }
+      while (i <= finiteBuckets() && value >= upper(i)) {
+        i++;
+      }
+      return Math.min(i, finiteBuckets() + 1);
+    }
   }
 
   /** Exponential buckets [scale*g^(i-1), scale*g^i). */
@@ -34,19 +51,8 @@ final class Histogram {
     }
 
     @Override
-    public int index(double v) {
-      if (v < scale) {
-        return 0;
-      }
-      int i = (int) Math.floor(Math.log(v / scale) / Math.log(growth)) + 1;
-      // Guard the floating-point edge so a value on a boundary lands in the upper bucket.
-      while (i > 1 && v < lower(i)) {
-        i--;
-      }
-      while (i <= finiteBuckets && v >= upper(i)) {
-        i++;
-      }
-      return Math.min(i, finiteBuckets + 1);
+    public int estimate(double v) {
+      return v < scale ? 0 : (int) Math.floor(Math.log(v / scale) / Math.log(growth)) + 1;
     }
 
     @Override
@@ -70,18 +76,8 @@ final class Histogram {
     }
 
     @Override
-    public int index(double v) {
-      if (v < offset) {
-        return 0;
-      }
-      int i = (int) Math.floor((v - offset) / width) + 1;
-      while (i > 1 && v < lower(i)) {
-        i--;
-      }
-      while (i <= finiteBuckets && v >= upper(i)) {
-        i++;
-      }
-      return Math.min(i, finiteBuckets + 1);
+    public int estimate(double v) {
+      return v < offset ? 0 : (int) Math.floor((v - offset) / width) + 1;
     }
 
     @Override
