@@ -16,7 +16,7 @@ final class Histogram {
 
     int finiteBuckets();
 
-    /** The bucket the closed-form formula gives (0 below the first bound), before rounding fixes. */
+    /** The bucket its closed-form formula gives (0 below the first bound), unrounded. */
     int estimate(double value);
 
     /** Lower bound of bucket i (1..N+1); the underflow's lower bound is 0 here. */

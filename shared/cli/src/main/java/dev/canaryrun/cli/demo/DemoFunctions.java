@@ -44,13 +44,17 @@ record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
   }
 
   CloudEventsFunction forTopic(String topic) {
-    return switch (topic) {
-      case Topics.BUILDS -> onBuildFinished;
-      case Topics.TICKS -> onPhaseTick;
-      case Topics.ALERTS -> onAlertFired;
-      case Topics.COMMANDS -> onCommand;
-      default -> throw new IllegalArgumentException("no function on " + topic);
-    };
+    // The topics come from DeploymentContract, so they are not compile-time constants.
+    if (topic.equals(Topics.BUILDS)) {
+      return onBuildFinished;
+    } else if (topic.equals(Topics.TICKS)) {
+      return onPhaseTick;
+    } else if (topic.equals(Topics.ALERTS)) {
+      return onAlertFired;
+    } else if (topic.equals(Topics.COMMANDS)) {
+      return onCommand;
+    }
+    throw new IllegalArgumentException("no function on " + topic);
   }
 
   @Override

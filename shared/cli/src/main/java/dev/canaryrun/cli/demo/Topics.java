@@ -1,28 +1,48 @@
 package dev.canaryrun.cli.demo;
 
+import dev.canaryrun.functions.DeploymentContract;
+import dev.canaryrun.functions.Env;
+import dev.canaryrun.functions.OnAlertFired;
+import dev.canaryrun.functions.OnBuildFinished;
+import dev.canaryrun.functions.OnCommand;
+import dev.canaryrun.functions.OnPhaseTick;
 import java.util.List;
 
-/** The topic names of docs/CONTRACT.md, and the subscription the demo gives each function. */
+/**
+ * The topics of the deployment contract as the demo uses them, taken from
+ * {@link DeploymentContract} so that the demo wires exactly what Terraform deploys.
+ */
 final class Topics {
-  static final String BUILDS = "cloud-builds";
-  static final String TICKS = "canaryrun-ticks";
-  static final String ALERTS = "canaryrun-alerts";
-  static final String COMMANDS = "canaryrun-commands";
-  static final String EVENTS = "canaryrun-events";
+  static final String BUILDS = topicOf(OnBuildFinished.class);
+  static final String TICKS = topicOf(OnPhaseTick.class);
+  static final String ALERTS = topicOf(OnAlertFired.class);
+  static final String COMMANDS = topicOf(OnCommand.class);
+  static final String EVENTS = Env.DEFAULT_EVENTS_TOPIC;
 
-  static final List<String> ALL = List.of(BUILDS, TICKS, ALERTS, COMMANDS, EVENTS);
+  static final List<String> ALL = DeploymentContract.TOPICS;
+
+  /** The demo's own subscription to the lifecycle events, for its live view. */
+  private static final String LIVE_VIEW_SUBSCRIPTION = "canaryrun-demo-live-view";
 
   private Topics() {}
 
-  /** Named after the function it feeds, as the Terraform module's push subscriptions are. */
+  /** Named after the function it feeds; the events topic feeds the live view. */
   static String subscription(String topic) {
-    return switch (topic) {
-      case BUILDS -> "canaryrun-on-build-finished";
-      case TICKS -> "canaryrun-on-phase-tick";
-      case ALERTS -> "canaryrun-on-alert-fired";
-      case COMMANDS -> "canaryrun-on-command";
-      case EVENTS -> "canaryrun-demo-live-view";
-      default -> throw new IllegalArgumentException("unknown topic " + topic);
-    };
+    if (topic.equals(EVENTS)) {
+      return LIVE_VIEW_SUBSCRIPTION;
+    }
+    return DeploymentContract.FUNCTIONS.stream()
+        .filter(f -> f.topic().equals(topic))
+        .map(DeploymentContract.Function::name)
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown topic " + topic));
+  }
+
+  private static String topicOf(Class<?> entryPoint) {
+    return DeploymentContract.FUNCTIONS.stream()
+        .filter(f -> f.entryPoint().equals(entryPoint))
+        .map(DeploymentContract.Function::topic)
+        .findFirst()
+        .orElseThrow();
   }
 }
