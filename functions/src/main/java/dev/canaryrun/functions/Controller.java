@@ -122,7 +122,9 @@ public final class Controller implements AutoCloseable {
       resources.add(db);
       RolloutStore store = new FirestoreRolloutStore(db, clock);
       PolicyStore policies = new FirestorePolicyStore(db, config.region());
-      PubSubClients pubsub = PubSubClients.fromEnvironment(config.clientEnvironment());
+      PubSubClients pubsub = config.pubsubEmulator()
+          .map(host -> PubSubClients.emulator(config.project(), host))
+          .orElseGet(() -> PubSubClients.production(config.project()));
       resources.add(pubsub);
       PubSubEventPublisher publisher = new PubSubEventPublisher(pubsub, config.eventsTopic(),
           config.ticksTopic(), clock);

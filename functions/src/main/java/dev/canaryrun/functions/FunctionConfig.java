@@ -50,13 +50,6 @@ public record FunctionConfig(String project, String database, String region, Str
   }
 
   /** The variables the Google client libraries read themselves, for PubSubClients. */
-  Map<String, String> clientEnvironment() {
-    Map<String, String> m = new java.util.HashMap<>();
-    m.put(Env.PROJECT, project);
-    pubsubEmulator.ifPresent(h -> m.put(Env.PUBSUB_EMULATOR_HOST, h));
-    return m;
-  }
-
   private static Optional<String> value(Map<String, String> env, String name) {
     String v = env.get(name);
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());

@@ -14,7 +14,6 @@ import com.google.pubsub.v1.TopicName;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -40,18 +39,6 @@ public final class PubSubClients implements AutoCloseable {
     Objects.requireNonNull(hostPort, "hostPort");
     return new PubSubClients(projectId,
         ManagedChannelBuilder.forTarget(hostPort).usePlaintext().build());
-  }
-
-  /** CANARYRUN_PROJECT (required) and PUBSUB_EMULATOR_HOST (tests and the demo only). */
-  public static PubSubClients fromEnvironment(Map<String, String> env) {
-    String project = env.get("CANARYRUN_PROJECT");
-    if (project == null || project.isBlank()) {
-      throw new IllegalStateException("CANARYRUN_PROJECT is not set: the project of the "
-          + "canaryrun topics");
-    }
-    String emulator = env.get("PUBSUB_EMULATOR_HOST");
-    return emulator == null || emulator.isBlank()
-        ? production(project) : emulator(project, emulator);
   }
 
   public String projectId() {

@@ -58,17 +58,6 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
     this(clients, eventsTopic, ticksTopic, clock, DEFAULT_PUBLISH_TIMEOUT);
   }
 
-  /**
-   * From the functions' environment: CANARYRUN_EVENTS_TOPIC and CANARYRUN_TICKS_TOPIC with the
-   * defaults of docs/CONTRACT.md.
-   */
-  public static PubSubEventPublisher fromEnvironment(PubSubClients clients,
-      Map<String, String> env, Clock clock) {
-    return new PubSubEventPublisher(clients,
-        env.getOrDefault("CANARYRUN_EVENTS_TOPIC", "canaryrun-events"),
-        env.getOrDefault("CANARYRUN_TICKS_TOPIC", "canaryrun-ticks"), clock);
-  }
-
   @Override
   public void notify(Rollout rollout, Notify notification) {
     ObjectNode body = JSON.createObjectNode()

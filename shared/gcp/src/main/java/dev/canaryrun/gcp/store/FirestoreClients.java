@@ -2,7 +2,6 @@ package dev.canaryrun.gcp.store;
 
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,19 +30,6 @@ public final class FirestoreClients {
       options.setEmulatorHost(emulatorHost);
     }
     return options.build().getService();
-  }
-
-  /**
-   * From the functions' environment (docs/CONTRACT.md): CANARYRUN_PROJECT (required),
-   * CANARYRUN_DATABASE, FIRESTORE_EMULATOR_HOST (tests and the demo only).
-   */
-  public static Firestore fromEnvironment(Map<String, String> env) {
-    String project = env.get("CANARYRUN_PROJECT");
-    if (blank(project)) {
-      throw new IllegalStateException("CANARYRUN_PROJECT is not set: the project that holds "
-          + "the canaryrun Firestore database");
-    }
-    return create(project, env.get("CANARYRUN_DATABASE"), env.get("FIRESTORE_EMULATOR_HOST"));
   }
 
   private static boolean blank(String s) {
