@@ -14,8 +14,4 @@ public record RequestCounts(long c2xx, long c3xx, long c4xx, long c5xx) {
   public long total() {
     return c2xx + c3xx + c4xx + c5xx;
   }
-
-  public RequestCounts plus(RequestCounts o) {
-    return new RequestCounts(c2xx + o.c2xx, c3xx + o.c3xx, c4xx + o.c4xx, c5xx + o.c5xx);
-  }
 }
