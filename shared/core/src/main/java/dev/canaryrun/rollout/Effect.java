@@ -16,7 +16,14 @@ public sealed interface Effect {
 
   /** Give the candidate {@code candidatePercent} and the stable revision the rest. */
   record SetTraffic(String service, String region, String stableRevision, String candidateRevision,
-      String tag, int candidatePercent) implements Effect {}
+      String tag, int candidatePercent) implements Effect {
+
+    /** The split the rollout currently wants, applied or not. */
+    public static SetTraffic of(Rollout r) {
+      return new SetTraffic(r.service(), r.region(), r.stableRevision(), r.candidateRevision(),
+          r.policy().candidateTag(), r.traffic().candidatePercent());
+    }
+  }
 
   /** A lifecycle notification for canaryrun-events subscribers. */
   record Notify(NotificationType type, String message, Map<String, Object> details)

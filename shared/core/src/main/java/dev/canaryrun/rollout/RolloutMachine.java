@@ -145,7 +145,7 @@ public final class RolloutMachine {
     return transition(r, next, e, now, CONTROLLER,
         "smoke check passed (" + e.detail() + "); step 1 of " + r.policy().steps().size() + ": "
             + first.percent() + "% to the candidate for at least " + first.minDwell(),
-        null, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), setTraffic(next)));
+        null, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), SetTraffic.of(next)));
   }
 
   private Decision fail(Rollout r, RolloutEvent e, Instant now, String why) {
@@ -243,7 +243,7 @@ public final class RolloutMachine {
       Rollout next = judged.withState(PROMOTING, -1, now, "promoting: 100% to the candidate")
           .withTraffic(TrafficIntent.desired(100));
       return transition(r, next, e, now, CONTROLLER, because + "; promoting to 100%", v,
-          List.of(setTraffic(next)));
+          List.of(SetTraffic.of(next)));
     }
     Step s = steps.get(i + 1);
     Rollout next = judged.withState(CANARY, i + 1, now,
@@ -252,7 +252,7 @@ public final class RolloutMachine {
     return transition(r, next, e, now, CONTROLLER,
         because + "; step " + (i + 2) + " of " + steps.size() + ": " + s.percent()
             + "% for at least " + s.minDwell().toSeconds() + " s",
-        v, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), setTraffic(next)));
+        v, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), SetTraffic.of(next)));
   }
 
   /**
@@ -333,7 +333,7 @@ public final class RolloutMachine {
         Rollout next = r.withState(PROMOTING, -1, now, "promoting by operator" + by)
             .withTraffic(TrafficIntent.desired(100));
         yield transition(r, next, c, now, c.actor(), "operator promotes the candidate to 100%" + by,
-            null, List.of(setTraffic(next)));
+            null, List.of(SetTraffic.of(next)));
       }
       case ROLLBACK -> switch (s) {
         case DEPLOYING, VERIFYING, CANARY, PAUSED, PROMOTING -> rollBack(r, r, c, now, c.actor(),
@@ -405,7 +405,7 @@ public final class RolloutMachine {
     List<Effect> effects = new ArrayList<>();
     effects.add(notify(NotificationType.SUPERSEDED, next, next.reason()));
     if (hadTraffic && r.stableRevision() != null) {
-      effects.add(setTraffic(next));
+      effects.add(SetTraffic.of(next));
     }
     return transition(r, next, e, now, CONTROLLER,
         next.reason() + (hadTraffic ? "; the candidate goes back to 0%" : ""), null, effects);
@@ -422,7 +422,7 @@ public final class RolloutMachine {
     Rollout next = base.withState(ROLLING_BACK, -1, now, "rolling back: " + why)
         .withTraffic(TrafficIntent.desired(0));
     return transition(r, next, e, now, actor, why + "; 100% back to " + r.stableRevision(), v,
-        List.of(notify(NotificationType.ROLLING_BACK, next, why), setTraffic(next)));
+        List.of(notify(NotificationType.ROLLING_BACK, next, why), SetTraffic.of(next)));
   }
 
   private Decision onTrafficApplied(Rollout r, TrafficApplied e, Instant now) {
@@ -470,11 +470,6 @@ public final class RolloutMachine {
   private static SmokeCheck smoke(Rollout r) {
     return new SmokeCheck(r.service(), r.candidateRevision(), r.candidateUrl(),
         r.policy().smokeCheck());
-  }
-
-  private static SetTraffic setTraffic(Rollout r) {
-    return new SetTraffic(r.service(), r.region(), r.stableRevision(), r.candidateRevision(),
-        r.policy().candidateTag(), r.traffic().candidatePercent());
   }
 
   private static Notify notify(NotificationType type, Rollout r, String message) {

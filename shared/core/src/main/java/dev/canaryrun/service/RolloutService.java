@@ -363,20 +363,27 @@ public final class RolloutService implements AutoCloseable {
   }
 
   private void applyTraffic(String rolloutId, SetTraffic t, String cause) {
-    try {
-      router.setTraffic(t);
-    } catch (PermanentFailure f) {
-      // The intent stays pending and the next event re-drives it; loud, because someone must
-      // fix a permission or a config for this to ever succeed.
-      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
-          "rolloutId", rolloutId, "service", t.service(), "candidatePercent", t.candidatePercent());
-      return;
+    if (!send(rolloutId, t)) {
+      return; // the intent stays pending and the next event re-drives it
     }
     int p = t.candidatePercent();
     HandleResult confirmed = apply(rolloutId,
         x -> new TrafficApplied(cause + "/applied-" + p, clock.instant(), p));
     if (confirmed.status() != Status.APPLIED) {
       reassertIfOverwritten(rolloutId, p);
+    }
+  }
+
+  /** Sends a split to Cloud Run; false when Cloud Run refuses it for good. */
+  private boolean send(String rolloutId, SetTraffic t) {
+    try {
+      router.setTraffic(t);
+      return true;
+    } catch (PermanentFailure f) {
+      // Loud, because someone must fix a permission or a config for this to ever succeed.
+      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
+          "rolloutId", rolloutId, "service", t.service(), "candidatePercent", t.candidatePercent());
+      return false;
     }
   }
 
@@ -392,17 +399,10 @@ public final class RolloutService implements AutoCloseable {
         || now.traffic().candidatePercent() == written) {
       return;
     }
-    int p = now.traffic().candidatePercent();
     DecisionLog.warn("a stale traffic write (candidate " + written + "%) may have overwritten the"
-        + " applied intent: re-applying candidate " + p + "%", "rolloutId", rolloutId,
-        "service", now.service());
-    try {
-      router.setTraffic(new SetTraffic(now.service(), now.region(), now.stableRevision(),
-          now.candidateRevision(), now.policy().candidateTag(), p));
-    } catch (PermanentFailure f) {
-      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
-          "rolloutId", rolloutId, "service", now.service(), "candidatePercent", p);
-    }
+        + " applied intent: re-applying candidate " + now.traffic().candidatePercent() + "%",
+        "rolloutId", rolloutId, "service", now.service());
+    send(rolloutId, SetTraffic.of(now));
   }
 
   private void redrivePending(Rollout r, String cause) {
@@ -412,9 +412,7 @@ public final class RolloutService implements AutoCloseable {
     DecisionLog.info("re-applying traffic intent recorded but not confirmed: candidate "
             + r.traffic().candidatePercent() + "%", "rolloutId", r.id(), "service", r.service(),
         "eventId", cause);
-    applyTraffic(r.id(), new SetTraffic(r.service(), r.region(), r.stableRevision(),
-        r.candidateRevision(), r.policy().candidateTag(), r.traffic().candidatePercent()),
-        cause + "/redrive-v" + r.version());
+    applyTraffic(r.id(), SetTraffic.of(r), cause + "/redrive-v" + r.version());
   }
 
   private HandleResult rejectAudited(Rollout found, CommandRequest c, String why) {
