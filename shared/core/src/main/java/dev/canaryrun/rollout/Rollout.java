@@ -93,47 +93,134 @@ public record Rollout(
   }
 
   public Rollout withState(RolloutState s, int step, Instant since, String why) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
-        candidateUrl, adopt, policy, s, step, since, traffic, judge, lastVerdict,
-        s == RolloutState.PAUSED ? pause : null, stableIncidents, why, createdAt, updatedAt,
-        version);
+    Copy c = copy();
+    c.state = s;
+    c.stepIndex = step;
+    c.stateSince = since;
+    c.reason = why;
+    c.pause = s == RolloutState.PAUSED ? pause : null;
+    return c.build();
   }
 
   /** PAUSED at the current step: the one transition that must carry a pause. */
   public Rollout paused(Pause p, Instant since, String why) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision,
-        stableRevision, candidateUrl, adopt, policy, RolloutState.PAUSED, stepIndex, since,
-        traffic, judge, lastVerdict, p, stableIncidents, why, createdAt, updatedAt, version);
+    Copy c = copy();
+    c.state = RolloutState.PAUSED;
+    c.stateSince = since;
+    c.reason = why;
+    c.pause = p;
+    return c.build();
   }
 
   public Rollout withTraffic(TrafficIntent t) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
-        candidateUrl, adopt, policy, state, stepIndex, stateSince, t, judge, lastVerdict, pause,
-        stableIncidents, reason, createdAt, updatedAt, version);
+    Copy c = copy();
+    c.traffic = t;
+    return c.build();
   }
 
   public Rollout withDeployment(String stable, String url) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stable, url, adopt,
-        policy, state, stepIndex, stateSince, traffic, judge, lastVerdict, pause, stableIncidents,
-        reason, createdAt, updatedAt, version);
+    Copy c = copy();
+    c.stableRevision = stable;
+    c.candidateUrl = url;
+    return c.build();
   }
 
   public Rollout withJudge(JudgeState j, Verdict v) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
-        candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, j, v, pause,
-        stableIncidents, reason, createdAt, updatedAt, version);
+    Copy c = copy();
+    c.judge = j;
+    c.lastVerdict = v;
+    return c.build();
   }
 
   public Rollout withStableIncidents(Set<String> incidents) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
-        candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge, lastVerdict,
-        pause, incidents, reason, createdAt, updatedAt, version);
+    Copy c = copy();
+    c.stableIncidents = incidents;
+    return c.build();
   }
 
   /** Stamped by the store on save. */
   public Rollout withVersion(long v, Instant updated) {
-    return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision, stableRevision,
-        candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge, lastVerdict,
-        pause, stableIncidents, reason, createdAt, updated, v);
+    Copy c = copy();
+    c.version = v;
+    c.updatedAt = updated;
+    return c.build();
+  }
+
+  /** The same candidate, ready to start again: no step, no traffic, no evidence, no pause. */
+  Rollout restarted() {
+    Copy c = copy();
+    c.stepIndex = -1;
+    c.traffic = TrafficIntent.none();
+    c.judge = null;
+    c.lastVerdict = null;
+    c.pause = null;
+    c.stableIncidents = Set.of();
+    return c.build();
+  }
+
+  Copy copy() {
+    return new Copy(this);
+  }
+
+  /**
+   * The one place that lists every field: the withers change what they name and rebuild
+   * through the validating constructor, so adding a field touches this class only here.
+   */
+  static final class Copy {
+    private final String id;
+    private final String service;
+    private final String region;
+    private final String image;
+    private final String buildId;
+    private final Instant builtAt;
+    private final String candidateRevision;
+    private final boolean adopt;
+    private final RolloutPolicy policy;
+    private final Instant createdAt;
+    String stableRevision;
+    String candidateUrl;
+    RolloutState state;
+    int stepIndex;
+    Instant stateSince;
+    TrafficIntent traffic;
+    JudgeState judge;
+    Verdict lastVerdict;
+    Pause pause;
+    Set<String> stableIncidents;
+    String reason;
+    Instant updatedAt;
+    long version;
+
+    private Copy(Rollout r) {
+      id = r.id;
+      service = r.service;
+      region = r.region;
+      image = r.image;
+      buildId = r.buildId;
+      builtAt = r.builtAt;
+      candidateRevision = r.candidateRevision;
+      adopt = r.adopt;
+      policy = r.policy;
+      createdAt = r.createdAt;
+      stableRevision = r.stableRevision;
+      candidateUrl = r.candidateUrl;
+      state = r.state;
+      stepIndex = r.stepIndex;
+      stateSince = r.stateSince;
+      traffic = r.traffic;
+      judge = r.judge;
+      lastVerdict = r.lastVerdict;
+      pause = r.pause;
+      stableIncidents = r.stableIncidents;
+      reason = r.reason;
+      updatedAt = r.updatedAt;
+      version = r.version;
+    }
+
+    Rollout build() {
+      return new Rollout(id, service, region, image, buildId, builtAt, candidateRevision,
+          stableRevision, candidateUrl, adopt, policy, state, stepIndex, stateSince, traffic, judge,
+          lastVerdict, pause, stableIncidents, reason, createdAt, updatedAt, version);
+    }
   }
 }

@@ -359,10 +359,7 @@ public final class RolloutMachine {
 
   private Decision restart(Rollout r, Command c, Instant now, String by) {
     boolean deployed = r.stableRevision() != null && r.candidateUrl() != null;
-    Rollout reset = new Rollout(r.id(), r.service(), r.region(), r.image(), r.buildId(), r.builtAt(),
-        r.candidateRevision(), r.stableRevision(), r.candidateUrl(), r.adopt(), r.policy(),
-        r.state(), -1, r.stateSince(), TrafficIntent.none(), null, null, null, Set.of(),
-        r.reason(), r.createdAt(), r.updatedAt(), r.version());
+    Rollout reset = r.restarted();
     Rollout next = deployed
         ? reset.withState(VERIFYING, -1, now, "retry: smoke-checking the candidate again" + by)
         : reset.withState(DEPLOYING, -1, now, "retry: deploying the candidate again" + by);
