@@ -62,7 +62,8 @@ public final class RolloutMachine {
     String id = RolloutIds.forBuild(e.service(), e.buildId());
     boolean adopt = e.adoptRevision() != null;
     String candidate = adopt ? e.adoptRevision() : id;
-    Rollout r = new Rollout(id, e.service(), e.region(), e.image(), e.buildId(), e.occurredAt(), candidate, null,
+    Rollout r = new Rollout(id, e.service(), e.region(), e.image(), e.buildId(), e.occurredAt(),
+        candidate, null,
         null, adopt, policy, DEPLOYING, -1, now, TrafficIntent.none(), null, null, null, Set.of(),
         (adopt ? "adopting revision " + candidate : "deploying " + e.image()) + " with no traffic",
         now, now, 0);
@@ -99,7 +100,9 @@ public final class RolloutMachine {
     } else if (event instanceof DeployCompleted e) {
       return onDeployCompleted(r, e, now);
     } else if (event instanceof DeployFailed e) {
-      return r.state() == DEPLOYING ? fail(r, e, now, "deploy failed: " + e.reason()) : Decision.noop(r);
+      return r.state() == DEPLOYING
+          ? fail(r, e, now, "deploy failed: " + e.reason())
+          : Decision.noop(r);
     } else if (event instanceof SmokeCheckPassed e) {
       return onSmokePassed(r, e, now);
     } else if (event instanceof SmokeCheckFailed e) {
@@ -141,11 +144,13 @@ public final class RolloutMachine {
     Step first = r.policy().step(0);
     Rollout next = r.withState(CANARY, 0, now, "step 1: " + first.percent() + "% to the candidate")
         .withTraffic(TrafficIntent.desired(first.percent()))
-        .withJudge(JudgeState.startingAt(alignUp(now, r.policy().metrics().alignmentPeriod())), null);
+        .withJudge(JudgeState.startingAt(alignUp(now, r.policy().metrics().alignmentPeriod())),
+            null);
     return transition(r, next, e, now, CONTROLLER,
         "smoke check passed (" + e.detail() + "); step 1 of " + r.policy().steps().size() + ": "
             + first.percent() + "% to the candidate for at least " + first.minDwell(),
-        null, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), SetTraffic.of(next)));
+        null, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()),
+            SetTraffic.of(next)));
   }
 
   private Decision fail(Rollout r, RolloutEvent e, Instant now, String why) {
@@ -186,7 +191,8 @@ public final class RolloutMachine {
     Rollout judged = j == null ? r : r.withJudge(j.state(), j.verdict());
     Verdict v = j == null ? null : j.verdict();
     if (v != null && v.outcome() == Outcome.FAIL) {
-      return rollBack(r, judged, e, now, CONTROLLER, "the judge failed the canary: " + v.summary(), v);
+      return rollBack(r, judged, e, now, CONTROLLER,
+          "the judge failed the canary: " + v.summary(), v);
     }
     if (r.state() == PAUSED) {
       Pause p = r.pause();
@@ -252,7 +258,8 @@ public final class RolloutMachine {
     return transition(r, next, e, now, CONTROLLER,
         because + "; step " + (i + 2) + " of " + steps.size() + ": " + s.percent()
             + "% for at least " + s.minDwell().toSeconds() + " s",
-        v, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()), SetTraffic.of(next)));
+        v, List.of(notify(NotificationType.STEP_ADVANCED, next, next.reason()),
+            SetTraffic.of(next)));
   }
 
   /**
@@ -302,7 +309,8 @@ public final class RolloutMachine {
     Rollout next = r.withStableIncidents(open);
     return transition(r, next, e, now, "cloud-monitoring",
         "Cloud Monitoring incident " + e.incidentId() + " on " + e.revision() + " closed"
-            + (stable ? "; " + open.size() + " stable incident(s) still open" : ""), null, List.of());
+            + (stable ? "; " + open.size() + " stable incident(s) still open" : ""), null,
+        List.of());
   }
 
   // ---- operator commands -------------------------------------------------------------------
@@ -328,7 +336,8 @@ public final class RolloutMachine {
           : reject(r, c, now, "resume applies to a PAUSED rollout, not " + s);
       case PROMOTE -> {
         if (s != VERIFYING && s != CANARY && s != PAUSED) {
-          yield reject(r, c, now, "promote applies to a rollout in VERIFYING, CANARY or PAUSED, not " + s);
+          yield reject(r, c, now,
+              "promote applies to a rollout in VERIFYING, CANARY or PAUSED, not " + s);
         }
         Rollout next = r.withState(PROMOTING, -1, now, "promoting by operator" + by)
             .withTraffic(TrafficIntent.desired(100));
@@ -347,10 +356,12 @@ public final class RolloutMachine {
       };
       case RETRY -> {
         if (s != ROLLED_BACK && s != FAILED && s != SUPERSEDED) {
-          yield reject(r, c, now, "retry applies to a ROLLED_BACK, FAILED or SUPERSEDED rollout, not " + s);
+          yield reject(r, c, now,
+              "retry applies to a ROLLED_BACK, FAILED or SUPERSEDED rollout, not " + s);
         }
         if (r.traffic().pending()) {
-          yield reject(r, c, now, "the candidate's return to 0% is not confirmed yet; retry after it is");
+          yield reject(r, c, now,
+              "the candidate's return to 0% is not confirmed yet; retry after it is");
         }
         yield restart(r, c, now, by);
       }
