@@ -54,11 +54,7 @@ public final class BuildNotificationDecoder {
     if (m.attribute("buildId") != null) {
       fields.put("buildId", m.attribute("buildId"));
     }
-    try {
-      return decode(m, eventId, fields);
-    } catch (MalformedEventException e) {
-      return Decoded.rejected(e.getMessage(), fields);
-    }
+    return Decoded.guarded(fields, () -> decode(m, eventId, fields));
   }
 
   private Decoded<BuildSucceeded> decode(PubSubMessage m, String eventId,

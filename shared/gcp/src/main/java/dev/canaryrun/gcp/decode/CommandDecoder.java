@@ -43,11 +43,7 @@ public final class CommandDecoder {
   public Decoded<CommandRequest> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("eventId", eventId);
-    try {
-      return Decoded.accepted(decode(m, eventId, fields));
-    } catch (MalformedEventException e) {
-      return Decoded.rejected(e.getMessage(), fields);
-    }
+    return Decoded.guarded(fields, () -> Decoded.accepted(decode(m, eventId, fields)));
   }
 
   private static CommandRequest decode(PubSubMessage m, String eventId,

@@ -2,6 +2,7 @@ package dev.canaryrun.gcp.decode;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What decoding one Pub/Sub message produced. Only {@link Accepted} reaches the
@@ -48,6 +49,18 @@ public sealed interface Decoded<T> {
 
   static <T> Decoded<T> rejected(String problem, Map<String, Object> fields) {
     return new Rejected<>(problem, fields);
+  }
+
+  /**
+   * Runs a decoder's body: a {@link MalformedEventException} it throws becomes
+   * {@link Rejected}, with whatever {@code fields} it had read by then.
+   */
+  static <T> Decoded<T> guarded(Map<String, Object> fields, Supplier<Decoded<T>> body) {
+    try {
+      return body.get();
+    } catch (MalformedEventException e) {
+      return rejected(e.getMessage(), fields);
+    }
   }
 
   /** Re-types a non-accepted result (the value type is irrelevant when there is none). */

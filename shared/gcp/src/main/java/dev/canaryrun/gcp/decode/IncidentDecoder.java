@@ -29,11 +29,7 @@ public final class IncidentDecoder {
   public Decoded<AlertRequest> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("eventId", eventId);
-    try {
-      return decode(m, eventId, fields);
-    } catch (MalformedEventException e) {
-      return Decoded.rejected(e.getMessage(), fields);
-    }
+    return Decoded.guarded(fields, () -> decode(m, eventId, fields));
   }
 
   private static Decoded<AlertRequest> decode(PubSubMessage m, String eventId,

@@ -20,11 +20,7 @@ public final class TickDecoder {
   public Decoded<TickRequest> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("eventId", eventId);
-    try {
-      return Decoded.accepted(decode(m, eventId, fields));
-    } catch (MalformedEventException e) {
-      return Decoded.rejected(e.getMessage(), fields);
-    }
+    return Decoded.guarded(fields, () -> Decoded.accepted(decode(m, eventId, fields)));
   }
 
   private static TickRequest decode(PubSubMessage m, String eventId, Map<String, Object> fields) {
