@@ -31,20 +31,13 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Everything a function instance needs, built once per instance from the environment on the
- * first event (not at class load: a cold start that fails on a missing variable should fail
- * the event, visibly and retryably, not the class). The four functions are thin: they decode,
- * call the {@link RolloutService} and map its outcome to ack or retry.
+ * Everything a function instance needs, wired once: the {@link RolloutService} around the real
+ * adapters, and the decoders of the four topics. A function holds its controller (built on its
+ * first event, see {@link #lazilyFromEnvironment}); nothing here is global. The four functions
+ * are thin: they decode, call the service and map its outcome to ack or retry.
  */
 public final class Controller implements AutoCloseable {
-  private static final Object LOCK = new Object();
-  private static volatile Controller instance;
-  private static volatile Supplier<Map<String, String>> environment = System::getenv;
-
   private final RolloutService service;
-  private final RolloutStore store;
-  private final PolicyStore policies;
-  private final Clock clock;
   private final BuildNotificationDecoder builds;
   private final TickDecoder ticks = new TickDecoder();
   private final IncidentDecoder incidents = new IncidentDecoder();
@@ -52,64 +45,38 @@ public final class Controller implements AutoCloseable {
   private final List<AutoCloseable> resources;
 
   /**
-   * Around ports built elsewhere (tests, the local demo's in-memory mode): nothing is created
-   * and nothing is closed.
+   * Around a service built elsewhere (tests, the demo): nothing is created and nothing is
+   * closed.
    */
-  public Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
-      String defaultRegion) {
-    this(service, store, policies, clock, defaultRegion, List.of());
+  public Controller(RolloutService service, String defaultRegion) {
+    this(service, defaultRegion, List.of());
   }
 
-  private Controller(RolloutService service, RolloutStore store, PolicyStore policies,
-      Clock clock, String defaultRegion, List<AutoCloseable> resources) {
+  private Controller(RolloutService service, String defaultRegion,
+      List<AutoCloseable> resources) {
     this.service = Objects.requireNonNull(service, "service");
-    this.store = Objects.requireNonNull(store, "store");
-    this.policies = Objects.requireNonNull(policies, "policies");
-    this.clock = Objects.requireNonNull(clock, "clock");
     this.builds = new BuildNotificationDecoder(defaultRegion);
     this.resources = List.copyOf(resources);
   }
 
-  /** The instance's controller, created from the environment on first use. */
-  public static Controller instance() {
-    Controller c = instance;
-    if (c == null) {
-      synchronized (LOCK) {
-        c = instance;
-        if (c == null) {
-          // A failure here is not cached: the next event (Pub/Sub retries) tries again.
-          c = fromEnvironment(environment.get(), Clock.systemUTC());
-          instance = c;
+  /**
+   * A controller built from {@link FunctionEnvironment} on first use, not at class load: a
+   * cold start that fails on a missing variable should fail the event, visibly and retryably,
+   * not the class. A failure is not remembered, so the next event (Pub/Sub retries) tries
+   * again.
+   */
+  public static Supplier<Controller> lazilyFromEnvironment() {
+    return new Supplier<>() {
+      private Controller built;
+
+      @Override
+      public synchronized Controller get() {
+        if (built == null) {
+          built = fromEnvironment(FunctionEnvironment.read(), Clock.systemUTC());
         }
+        return built;
       }
-    }
-    return c;
-  }
-
-  /**
-   * Replaces the instance's controller (tests and the end-to-end harness, which run the four
-   * functions in one JVM and cannot set its environment). Returns the previous one.
-   */
-  public static Controller install(Controller c) {
-    synchronized (LOCK) {
-      Controller previous = instance;
-      instance = c;
-      return previous;
-    }
-  }
-
-  /**
-   * Makes the next {@link #instance()} build a new controller from {@code env} instead of the
-   * process environment: the lazy path of a cold start, for the harness and the benchmark.
-   * Returns the controller that was in use (the caller closes it).
-   */
-  static Controller useEnvironment(Map<String, String> env) {
-    synchronized (LOCK) {
-      environment = () -> env;
-      Controller previous = instance;
-      instance = null;
-      return previous;
-    }
+    };
   }
 
   /** Builds the real adapters: Firestore, Pub/Sub, Cloud Run Admin v2, Monitoring v3. */
@@ -143,7 +110,7 @@ public final class Controller implements AutoCloseable {
           new CloudMonitoringMetricsReader(monitoring, config.project()), smoke, publisher,
           new SequentialJudge(), clock, config.maxEventAge());
       resources.add(0, service); // stops deciding before the clients it uses close
-      return new Controller(service, store, policies, clock, config.region(), resources);
+      return new Controller(service, config.region(), resources);
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -152,18 +119,6 @@ public final class Controller implements AutoCloseable {
 
   RolloutService service() {
     return service;
-  }
-
-  RolloutStore store() {
-    return store;
-  }
-
-  PolicyStore policies() {
-    return policies;
-  }
-
-  Clock clock() {
-    return clock;
   }
 
   BuildNotificationDecoder builds() {

@@ -13,8 +13,14 @@ import java.util.function.Supplier;
  * open on the stable revision: hold and notify; closed: recorded.
  */
 public final class OnAlertFired extends PubSubFunction {
+  /** As the Functions Framework creates it: wired from the environment on the first event. */
   public OnAlertFired() {
-    this(Controller::instance);
+    this(Controller.lazilyFromEnvironment());
+  }
+
+  /** Around a controller built elsewhere (the demo, tests). */
+  public OnAlertFired(Controller controller) {
+    this(() -> controller);
   }
 
   OnAlertFired(Supplier<Controller> controller) {

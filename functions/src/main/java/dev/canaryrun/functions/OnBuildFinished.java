@@ -10,8 +10,14 @@ import java.util.function.Supplier;
 
 /** {@code cloud-builds}: a SUCCESS build of a watched service starts a rollout. */
 public final class OnBuildFinished extends PubSubFunction {
+  /** As the Functions Framework creates it: wired from the environment on the first event. */
   public OnBuildFinished() {
-    this(Controller::instance);
+    this(Controller.lazilyFromEnvironment());
+  }
+
+  /** Around a controller built elsewhere (the demo, tests). */
+  public OnBuildFinished(Controller controller) {
+    this(() -> controller);
   }
 
   OnBuildFinished(Supplier<Controller> controller) {

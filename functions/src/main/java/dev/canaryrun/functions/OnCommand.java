@@ -4,9 +4,10 @@ import dev.canaryrun.gcp.decode.Decoded;
 import dev.canaryrun.gcp.decode.EventSource;
 import dev.canaryrun.gcp.decode.PubSubMessage;
 import dev.canaryrun.service.CommandRequest;
-import dev.canaryrun.service.DecisionLog;
 import dev.canaryrun.service.HandleResult;
+import dev.canaryrun.service.MalformedCommandRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -15,8 +16,14 @@ import java.util.function.Supplier;
  * of who tried to move production traffic must be complete, including the typos.
  */
 public final class OnCommand extends PubSubFunction {
+  /** As the Functions Framework creates it: wired from the environment on the first event. */
   public OnCommand() {
-    this(Controller::instance);
+    this(Controller.lazilyFromEnvironment());
+  }
+
+  /** Around a controller built elsewhere (the demo, tests). */
+  public OnCommand(Controller controller) {
+    this(() -> controller);
   }
 
   OnCommand(Supplier<Controller> controller) {
@@ -28,17 +35,14 @@ public final class OnCommand extends PubSubFunction {
     Decoded<CommandRequest> d = c.commands().decode(message, eventId);
     if (d instanceof Decoded.Rejected<CommandRequest> r) {
       reportNotAccepted(d, eventId);
-      return new RejectedCommandAudit(c.store(), c.clock())
-          .record(r.problem(), r.fields(), eventId).stream().toList();
+      return c.service().onMalformedCommand(new MalformedCommandRequest(eventId,
+          message.publishTime(), text(r.fields(), "service"), text(r.fields(), "rolloutId"),
+          text(r.fields(), "actor"), r.problem())).stream().toList();
     }
-    CommandRequest command = ((Decoded.Accepted<CommandRequest>) d).value();
-    if (c.policies().find(command.service()).isEmpty()) {
-      DecisionLog.error(name() + ": rejected command: unknown service " + command.service()
-              + " (no policies/" + command.service() + " document)", null,
-          "function", name(), "eventId", eventId, "service", command.service(),
-          "actor", command.actor(), "command", command.command().name());
-      return List.of();
-    }
-    return List.of(c.service().onCommand(command));
+    return List.of(c.service().onCommand(((Decoded.Accepted<CommandRequest>) d).value()));
+  }
+
+  private static String text(Map<String, Object> fields, String name) {
+    return fields.get(name) instanceof String s ? s : null;
   }
 }

@@ -10,8 +10,14 @@ import java.util.function.Supplier;
 
 /** {@code canaryrun-ticks}: judge every active rollout (or one); advance, hold, promote, roll back. */
 public final class OnPhaseTick extends PubSubFunction {
+  /** As the Functions Framework creates it: wired from the environment on the first event. */
   public OnPhaseTick() {
-    this(Controller::instance);
+    this(Controller.lazilyFromEnvironment());
+  }
+
+  /** Around a controller built elsewhere (the demo, tests). */
+  public OnPhaseTick(Controller controller) {
+    this(() -> controller);
   }
 
   OnPhaseTick(Supplier<Controller> controller) {

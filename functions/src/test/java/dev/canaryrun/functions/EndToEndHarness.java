@@ -81,8 +81,8 @@ final class EndToEndHarness implements AutoCloseable {
     this.db = FirestoreClients.create(project, null, firestoreHost);
     this.store = new FirestoreRolloutStore(db, Clock.systemUTC());
     this.pubsub = PubSubClients.emulator(project, pubsubHost);
-    // The functions build their controller lazily from this environment, as on a cold start.
-    Optional.ofNullable(Controller.useEnvironment(Map.copyOf(env))).ifPresent(Controller::close);
+    // Each function builds its controller lazily from this environment, as on a cold start.
+    FunctionEnvironment.override(env);
     try (TopicAdminClient topics = pubsub.topicAdmin()) {
       for (String t : DeploymentContract.TOPICS) {
         topics.createTopic(pubsub.topic(t));
@@ -270,7 +270,7 @@ final class EndToEndHarness implements AutoCloseable {
     for (Publisher p : publishers.values()) {
       p.shutdown();
     }
-    Optional.ofNullable(Controller.useEnvironment(System.getenv())).ifPresent(Controller::close);
+    FunctionEnvironment.clearOverrides();
     pubsub.close();
     try {
       db.close();

@@ -77,7 +77,7 @@ final class FunctionHarness {
   final RolloutService service = new RolloutService(store, policies, router,
       (MetricsReader) q -> Map.of(), (SmokeChecker) s -> new SmokeChecker.Result(true, "200 OK"),
       publisher, judge, clock, Duration.ofHours(1));
-  final Controller controller = new Controller(service, store, policies, clock, "us-central1");
+  final Controller controller = new Controller(service, "us-central1");
 
   final OnBuildFinished onBuild = new OnBuildFinished(() -> controller);
   final OnPhaseTick onTick = new OnPhaseTick(() -> controller);

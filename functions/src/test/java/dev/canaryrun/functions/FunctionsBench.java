@@ -59,7 +59,7 @@ public final class FunctionsBench {
 
   private static void coldStart(Emulators emulators, List<String> out) throws Exception {
     // Endpoints that are never called: a tick with no active rollout reads only Firestore.
-    Controller.useEnvironment(Map.of(Env.PROJECT, emulators.newProjectId(),
+    FunctionEnvironment.override(Map.of(Env.PROJECT, emulators.newProjectId(),
         Env.REGION, "europe-west1", Env.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost(),
         Env.PUBSUB_EMULATOR_HOST, emulators.pubsubHost(),
         Env.RUN_ENDPOINT, "127.0.0.1:1", Env.MONITORING_ENDPOINT, "127.0.0.1:1"));
@@ -82,10 +82,7 @@ public final class FunctionsBench {
         HttpResponse.BodyHandlers.ofString());
     long handled = System.nanoTime();
     invoker.stopServer();
-    Controller previous = Controller.useEnvironment(System.getenv());
-    if (previous != null) {
-      previous.close();
-    }
+    FunctionEnvironment.clearOverrides();
     out.add("cold start (invoker start -> first event handled, HTTP " + r.statusCode() + "): "
         + ms(handled - t0) + " ms = invoker start " + ms(started - t0) + " ms + first event "
         + ms(handled - started) + " ms (controller and clients built lazily)");

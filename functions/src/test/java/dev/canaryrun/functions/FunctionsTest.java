@@ -300,12 +300,49 @@ class FunctionsTest {
     assertEquals(before.state(), after.state());
     assertEquals(before.traffic(), after.traffic());
     AuditEntry last = audit().get(audit().size() - 1);
-    assertEquals(RejectedCommandAudit.EVENT_TYPE, last.eventType());
+    assertEquals("Command.MALFORMED", last.eventType());
     assertEquals("bob@example.com", last.actor());
     assertTrue(last.message().contains("unknown command"));
     int audits = audit().size();
     h.onCommand.accept(bad); // redelivered: audited once
     assertEquals(audits, audit().size());
+  }
+
+  @Test
+  void everyRejectedCommandIsAuditedOnceWhicheverWayItWasRejected() {
+    h.startRollout();
+    String retryInFlight = "{\"schemaVersion\":1,\"command\":\"retry\",\"service\":\"checkout\","
+        + "\"rolloutId\":\"" + Fixtures.ROLLOUT_ID + "\",\"reason\":\"again\","
+        + "\"actor\":\"carol@example.com\"}";
+    List<CloudEvent> rejected = List.of(
+        h.fixture("commands/resume.json"), // well-formed, but the rollout is not PAUSED
+        h.event(utf8(retryInFlight), Map.of()), // retry of a rollout still in CANARY
+        h.fixture("commands/bad-unknown-command.json")); // malformed, names the rollout
+    for (CloudEvent c : rejected) {
+      int entries = audit().size();
+      int notes = h.publisher.notifications().size();
+      h.onCommand.accept(c);
+      h.onCommand.accept(c); // redelivered
+      List<AuditEntry> trail = audit();
+      assertEquals(entries + 1, trail.size(), "one audit entry for " + c.getId());
+      assertTrue(trail.get(trail.size() - 1).message().startsWith("rejected "),
+          trail.get(trail.size() - 1).message());
+      assertEquals(notes + 1, h.publisher.notifications().size(), "one COMMAND_REJECTED");
+    }
+    assertEquals(RolloutState.CANARY, rollout().state());
+  }
+
+  @Test
+  void aMalformedCommandNamingAnotherServicesRolloutWritesNothingThere() {
+    h.startRollout();
+    int entries = audit().size();
+    String forged = "{\"schemaVersion\":1,\"command\":\"abort\",\"service\":\"payments\","
+        + "\"rolloutId\":\"" + Fixtures.ROLLOUT_ID + "\",\"reason\":\"x\",\"actor\":\"m\"}";
+    h.onCommand.accept(h.event(utf8(forged), Map.of()));
+    String noService = "{\"schemaVersion\":1,\"command\":\"abort\","
+        + "\"rolloutId\":\"" + Fixtures.ROLLOUT_ID + "\",\"reason\":\"x\",\"actor\":\"m\"}";
+    h.onCommand.accept(h.event(utf8(noService), Map.of()));
+    assertEquals(entries, audit().size());
   }
 
   @Test

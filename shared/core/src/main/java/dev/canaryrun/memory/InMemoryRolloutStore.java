@@ -1,7 +1,7 @@
 package dev.canaryrun.memory;
 
 import dev.canaryrun.port.RolloutStore;
-import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import java.time.Clock;
@@ -55,17 +55,18 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public synchronized SaveResult save(Rollout next, long expectedVersion, String eventId,
+  public synchronized SaveOutcome save(Rollout next, long expectedVersion, String eventId,
       List<AuditEntry> audit) {
     if (processed(next.id(), eventId)) {
-      return SaveResult.DUPLICATE;
+      return SaveOutcome.DUPLICATE;
     }
     Rollout current = rollouts.get(next.id());
     long currentVersion = current == null ? 0 : current.version();
     if (currentVersion != expectedVersion) {
-      return SaveResult.CONFLICT;
+      return SaveOutcome.CONFLICT;
     }
-    rollouts.put(next.id(), next.withVersion(expectedVersion + 1, clock.instant()));
+    Rollout stored = next.stored(expectedVersion + 1, clock.instant());
+    rollouts.put(next.id(), stored);
     processed.computeIfAbsent(next.id(), k -> new HashSet<>()).add(eventId);
     audits.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(audit);
     ServicePointer p = pointers.getOrDefault(next.service(),
@@ -76,7 +77,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
         : next.id().equals(p.activeRolloutId()) ? null : p.activeRolloutId();
     pointers.put(next.service(), new ServicePointer(next.service(), active, last));
     saves++;
-    return SaveResult.SAVED;
+    return SaveOutcome.saved(stored);
   }
 
   @Override

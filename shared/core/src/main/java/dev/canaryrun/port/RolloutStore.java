@@ -12,7 +12,8 @@ import java.util.Optional;
  * has not been processed for this rollout and that the stored version is
  * {@code expectedVersion} (0: the rollout must not exist yet), then writes the rollout with
  * version {@code expectedVersion + 1}, the processed-event record, the audit entries (numbered
- * after the existing ones, in order) and the service's pointers.
+ * after the existing ones, in order) and the service's pointers, and returns the rollout as
+ * stored.
  */
 public interface RolloutStore {
   Optional<Rollout> find(String rolloutId);
@@ -29,7 +30,7 @@ public interface RolloutStore {
    */
   boolean processed(String rolloutId, String eventId);
 
-  SaveResult save(Rollout next, long expectedVersion, String eventId, List<AuditEntry> audit);
+  SaveOutcome save(Rollout next, long expectedVersion, String eventId, List<AuditEntry> audit);
 
   /** The audit trail in order. */
   List<AuditEntry> audit(String rolloutId);

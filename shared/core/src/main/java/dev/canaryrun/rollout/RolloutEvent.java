@@ -69,17 +69,56 @@ public sealed interface RolloutEvent {
    * ({@code expiresAt} null = until resumed).
    */
   record Command(String eventId, Instant occurredAt, CommandType command, String actor,
-      String reason, Instant expiresAt, ExpiryAction atExpiry) implements RolloutEvent {
+      String reason, Instant expiresAt, ExpiryAction atExpiry, ServiceRollouts service)
+      implements RolloutEvent {
     public Command {
       Objects.requireNonNull(command, "command");
       Objects.requireNonNull(actor, "actor");
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(service, "service");
       atExpiry = atExpiry == null ? ExpiryAction.RESUME : atExpiry;
+    }
+
+    /** A command whose service pointers were not looked up (it targets this rollout). */
+    public Command(String eventId, Instant occurredAt, CommandType command, String actor,
+        String reason, Instant expiresAt, ExpiryAction atExpiry) {
+      this(eventId, occurredAt, command, actor, reason, expiresAt, atExpiry,
+          ServiceRollouts.UNKNOWN);
     }
 
     @Override
     public String type() {
       return "Command." + command;
+    }
+  }
+
+  /**
+   * A command that could not be read (unknown field, bad type, oversized) but names this
+   * rollout: it is rejected, and audited here, because the trail of who tried to move
+   * production traffic must be complete, typos included.
+   */
+  record MalformedCommand(String eventId, Instant occurredAt, String actor, String problem)
+      implements RolloutEvent {
+    public MalformedCommand {
+      Objects.requireNonNull(actor, "actor");
+      Objects.requireNonNull(problem, "problem");
+    }
+
+    @Override
+    public String type() {
+      return "Command.MALFORMED";
+    }
+  }
+
+  /**
+   * The service's rollouts as a command found them: its rollout in flight and its latest
+   * (either may be null). {@link #UNKNOWN} skips the checks that need them.
+   */
+  record ServiceRollouts(boolean known, String inFlight, String latest) {
+    public static final ServiceRollouts UNKNOWN = new ServiceRollouts(false, null, null);
+
+    public static ServiceRollouts of(String inFlight, String latest) {
+      return new ServiceRollouts(true, inFlight, latest);
     }
   }
 

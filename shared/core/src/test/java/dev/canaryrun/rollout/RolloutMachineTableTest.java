@@ -12,6 +12,7 @@ import dev.canaryrun.rollout.RolloutEvent.AlertFired;
 import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
 import dev.canaryrun.rollout.RolloutEvent.DeployCompleted;
 import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
+import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
 import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
@@ -65,6 +66,8 @@ class RolloutMachineTableTest {
     EVENTS.put("promote", r -> command("e-promote", CommandType.PROMOTE));
     EVENTS.put("rollback", r -> command("e-rollback", CommandType.ROLLBACK));
     EVENTS.put("retry", r -> command("e-retry", CommandType.RETRY));
+    EVENTS.put("malformed", r -> new MalformedCommand("e-bad", NOW, "mallory@example.com",
+        "command: 'abort' is not one of pause, resume, promote, rollback, retry"));
     EVENTS.put("applied", r -> new TrafficApplied("e-applied", NOW, r.traffic().candidatePercent()));
   }
 
@@ -73,37 +76,37 @@ class RolloutMachineTableTest {
   static {
     // build, newer, deployed, deployFail, smokeOk, smokeFail,
     // tickPass, tickFail, tickInconclusive, alertCandidate, alertStable, resolved,
-    // pause, resume, promote, rollback, retry, applied
+    // pause, resume, promote, rollback, retry, malformed, applied
     TABLE.put(RolloutState.DEPLOYING, "noop, SUPERSEDED, VERIFYING, FAILED, noop, noop,"
         + " updated, updated, updated, ROLLED_BACK, noop, recorded,"
-        + " rejected, rejected, rejected, ROLLED_BACK, rejected, noop");
+        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop");
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
-        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, noop");
+        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop");
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " CANARY#2->20%, ROLLING_BACK->0%, PAUSED#1, ROLLING_BACK->0%, updated, recorded,"
-        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, noop");
+        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " updated, ROLLING_BACK->0%, updated, ROLLING_BACK->0%, updated, recorded,"
-        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, noop");
+        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop");
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, PROMOTED");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, noop");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop");
     TABLE.put(RolloutState.ROLLING_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, ROLLED_BACK");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK");
     TABLE.put(RolloutState.ROLLED_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop");
     TABLE.put(RolloutState.SUPERSEDED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop");
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop");
   }
 
   static Stream<Arguments> pairs() {
@@ -148,7 +151,7 @@ class RolloutMachineTableTest {
     }
     // Whatever happened, the outcome is explained: changes are audited (holds that only
     // store evidence excepted) and every traffic shift is in the audit entry.
-    if (d.changed() && d.next().traffic().candidatePercent() != before.traffic().candidatePercent()) {
+    if (d.saves() && d.next().traffic().candidatePercent() != before.traffic().candidatePercent()) {
       assertEquals(1, d.audit().size());
       assertTrue(d.audit().get(0).shiftsTraffic());
       assertTrue(d.effects().stream().anyMatch(x -> x instanceof Effect.SetTraffic)
@@ -157,14 +160,19 @@ class RolloutMachineTableTest {
   }
 
   static String describe(Rollout before, Decision d) {
-    if (!d.changed()) {
+    if (d.kind() == Decision.Kind.NOOP) {
       assertEquals(before, d.next(), "a no-op must not change the rollout");
       assertTrue(d.effects().isEmpty() && d.audit().isEmpty(), "a no-op has no effects");
       return "noop";
     }
     Rollout next = d.next();
+    if (d.kind() == Decision.Kind.REJECTED) {
+      assertEquals(before, next, "a rejection must not change the rollout");
+      assertEquals(1, d.audit().size(), "a rejection is audited once");
+      return "rejected";
+    }
     if (next.equals(before)) {
-      return d.audit().get(0).message().startsWith("rejected") ? "rejected" : "recorded";
+      return "recorded";
     }
     boolean sameStep = next.state() == before.state() && next.stepIndex() == before.stepIndex();
     boolean trafficChanged = next.traffic().candidatePercent() != before.traffic().candidatePercent();

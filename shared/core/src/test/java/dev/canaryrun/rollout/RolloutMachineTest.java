@@ -114,7 +114,7 @@ class RolloutMachineTest {
     Rollout r = Rollouts.in(RolloutState.CANARY);
     Decision d = MACHINE.decide(r, new Tick("old", T0, 2, judgement(r, Outcome.PASS)),
         T0.plus(Duration.ofHours(1)));
-    assertFalse(d.changed());
+    assertEquals(Decision.Kind.NOOP, d.kind());
   }
 
   @Test
@@ -195,6 +195,7 @@ class RolloutMachineTest {
   @Test
   void aConfirmationOfAnOlderIntentIsIgnored() {
     Rollout r = Rollouts.in(RolloutState.ROLLING_BACK);
-    assertFalse(MACHINE.decide(r, new TrafficApplied("late", T0, 5), T0).changed());
+    assertEquals(Decision.Kind.NOOP,
+        MACHINE.decide(r, new TrafficApplied("late", T0, 5), T0).kind());
   }
 }

@@ -52,7 +52,7 @@ final class Rollouts {
 
   static Rollout step(Rollout r, RolloutEvent e) {
     Decision d = MACHINE.decide(r, e, T0);
-    if (!d.changed()) {
+    if (!d.saves()) {
       throw new IllegalStateException(e + " did not change " + r.state());
     }
     return d.next();

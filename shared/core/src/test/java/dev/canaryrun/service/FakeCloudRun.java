@@ -24,6 +24,8 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   boolean smokePasses = true;
   /** Runs once inside the next traffic change, before it lands: a concurrent invocation. */
   Runnable duringNextTrafficChange;
+  /** The call-stack depth of each deploy and traffic change, in call order. */
+  final List<Integer> stackDepths = new ArrayList<>();
 
   FakeCloudRun serving(String service, String revision) {
     split.put(service, new HashMap<>(Map.of(revision, 100)));
@@ -37,6 +39,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
       throw new TransientFailure("UNAVAILABLE: deploy interrupted");
     }
     deploys.add(request);
+    stackDepths.add(Thread.currentThread().getStackTrace().length);
     Map<String, Integer> s = split.get(request.service());
     String stable = s.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     return new Deployment(request.revision(), stable,
@@ -55,6 +58,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
       during.run();
     }
     trafficCalls.add(t);
+    stackDepths.add(Thread.currentThread().getStackTrace().length);
     Map<String, Integer> s = new HashMap<>();
     if (t.candidatePercent() < 100) {
       s.put(t.stableRevision(), 100 - t.candidatePercent());

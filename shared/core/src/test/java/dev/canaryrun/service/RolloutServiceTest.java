@@ -100,6 +100,27 @@ class RolloutServiceTest {
   }
 
   @Test
+  void oneBuildDeploysSmokeChecksAndSetsTrafficAsTurnsOfOneLoopNotNestedCalls() {
+    startRollout();
+    // The deploy runs in the first turn, the first step's traffic change two turns later. With a
+    // worklist both run at about the same depth (the loop's drain frame and the runner's
+    // send helper: 3 frames); nested apply -> carryOut -> apply calls put the traffic change 8
+    // frames deeper than the deploy, and every further follow-up deeper still.
+    assertEquals(2, run.stackDepths.size());
+    int deeper = run.stackDepths.get(1) - run.stackDepths.get(0);
+    assertTrue(deeper <= 3, "the traffic change ran " + deeper + " frames deeper than the deploy");
+  }
+
+  @Test
+  void theResultReportsTheStateTheLoopEndedInWithoutAnotherRead() {
+    HandleResult r = service.onBuildSucceeded(build("f00dfeed", clock.instant()));
+    assertEquals(Status.APPLIED, r.status());
+    assertEquals(RolloutState.CANARY, r.state(), "deploy, smoke check and step 1 in one event");
+    assertEquals(rollout(r.rolloutId()).updatedAt(), clock.instant(),
+        "updatedAt is the store's stamp");
+  }
+
+  @Test
   void theSameEventDeliveredTwiceGivesOneEffectAndOneAuditEntry() {
     String id = startRollout();
     int deploys = run.deploys.size();

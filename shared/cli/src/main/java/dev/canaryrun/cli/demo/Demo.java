@@ -306,8 +306,7 @@ public final class Demo {
             .build()),
         backend.publisher(), new SequentialJudge(), clock,
         Duration.ofSeconds(Env.DEFAULT_MAX_EVENT_AGE_SECONDS));
-    return DemoFunctions.withPorts(controller, backend.store(), backend.policies(), clock,
-        scenario.region());
+    return DemoFunctions.withPorts(controller, scenario.region());
   }
 
   private DemoBackend backend() {

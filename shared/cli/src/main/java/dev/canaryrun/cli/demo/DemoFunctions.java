@@ -6,8 +6,6 @@ import dev.canaryrun.functions.OnAlertFired;
 import dev.canaryrun.functions.OnBuildFinished;
 import dev.canaryrun.functions.OnCommand;
 import dev.canaryrun.functions.OnPhaseTick;
-import dev.canaryrun.port.PolicyStore;
-import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.service.RolloutService;
 import java.time.Clock;
 import java.util.Map;
@@ -17,9 +15,9 @@ import java.util.Map;
  * fed the CloudEvent its Eventarc trigger would deliver.
  *
  * <p>A deployed function builds its {@link Controller} from its environment on the first
- * event. The demo runs all four in its own JVM, whose environment it cannot set, so it builds
- * the controller itself and installs it as the instance's controller, which is what the
- * functions' end-to-end harness does too, through {@link Controller#install}.
+ * event. The demo runs all four in its own JVM, so it builds the controller itself, from a
+ * function environment or around its own ports, and hands it to the functions' public
+ * constructors.
  */
 record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
     CloudEventsFunction onPhaseTick, CloudEventsFunction onAlertFired,
@@ -31,16 +29,14 @@ record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
   }
 
   /** A controller around ports the demo built (in-memory mode). */
-  static DemoFunctions withPorts(RolloutService service, RolloutStore store, PolicyStore policies,
-      Clock clock, String defaultRegion) {
-    return install(new Controller(service, store, policies, clock, defaultRegion));
+  static DemoFunctions withPorts(RolloutService service, String defaultRegion) {
+    return install(new Controller(service, defaultRegion));
   }
 
   private static DemoFunctions install(Controller controller) {
-    Controller.install(controller);
-    // The public constructors, as the Functions Framework calls them; they use the instance.
-    return new DemoFunctions(controller, new OnBuildFinished(), new OnPhaseTick(),
-        new OnAlertFired(), new OnCommand());
+    // One controller for the four, as four deployed functions would each build the same one.
+    return new DemoFunctions(controller, new OnBuildFinished(controller),
+        new OnPhaseTick(controller), new OnAlertFired(controller), new OnCommand(controller));
   }
 
   CloudEventsFunction forTopic(String topic) {

@@ -14,6 +14,7 @@ import dev.canaryrun.local.LocalControlPlane;
 import dev.canaryrun.memory.InMemoryEventPublisher;
 import dev.canaryrun.memory.InMemoryPolicyStore;
 import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.SaveResult;
 import dev.canaryrun.port.SmokeChecker;
 import dev.canaryrun.port.TrafficRouter;
@@ -136,7 +137,7 @@ public final class TickBench {
       }
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<SaveResult>> saves = new ArrayList<>();
+    List<Future<SaveOutcome>> saves = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String service = String.format("svc-%04d", i);
       saves.add(pool.submit(() -> {
@@ -144,8 +145,8 @@ public final class TickBench {
         return store.save(r, 0, "seed-" + service, List.of());
       }));
     }
-    for (Future<SaveResult> f : saves) {
-      if (f.get() != SaveResult.SAVED) {
+    for (Future<SaveOutcome> f : saves) {
+      if (f.get().result() != SaveResult.SAVED) {
         throw new IllegalStateException("seeding failed: " + f.get());
       }
     }

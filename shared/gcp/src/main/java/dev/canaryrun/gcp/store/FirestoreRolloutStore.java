@@ -15,7 +15,7 @@ import com.google.cloud.firestore.Transaction;
 import com.google.cloud.firestore.TransactionOptions;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.RolloutStore;
-import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import io.grpc.Status;
@@ -118,7 +118,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
   }
 
   @Override
-  public SaveResult save(Rollout next, long expectedVersion, String eventId,
+  public SaveOutcome save(Rollout next, long expectedVersion, String eventId,
       List<AuditEntry> audit) {
     Objects.requireNonNull(next, "next");
     Objects.requireNonNull(eventId, "eventId");
@@ -133,13 +133,13 @@ public final class FirestoreRolloutStore implements RolloutStore {
     List<DocumentSnapshot> reads = FirestoreCalls.await("read " + rollout.getPath(),
         db.getAll(rollout, event));
     if (reads.get(1).exists()) {
-      return SaveResult.DUPLICATE;
+      return SaveOutcome.DUPLICATE;
     }
     DocumentSnapshot stored = reads.get(0);
     Fields storedFields = new Fields(stored.getData(), rollout.getPath());
     long storedVersion = stored.exists() ? storedFields.longValue(RolloutDocument.VERSION) : 0;
     if (storedVersion != expectedVersion) {
-      return SaveResult.CONFLICT;
+      return SaveOutcome.CONFLICT;
     }
     Write write = new Write(rollout, event, service, next, expectedVersion, eventId, entries,
         stored.exists() ? stored.getUpdateTime() : null,
@@ -152,7 +152,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
     } catch (PermanentFailure e) {
       Status.Code code = FirestoreCalls.code(e.getCause());
       if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.ALREADY_EXISTS) {
-        return SaveResult.CONFLICT; // another save committed since our read
+        return SaveOutcome.CONFLICT; // another save committed since our read
       }
       throw e;
     }
@@ -167,15 +167,15 @@ public final class FirestoreRolloutStore implements RolloutStore {
       DocumentReference serviceRef, Rollout next, long expectedVersion, String eventId,
       List<AuditEntry> audit, Timestamp storedAt, long auditCount) {
 
-    SaveResult run(Transaction tx, Instant now) throws Exception {
+    SaveOutcome run(Transaction tx, Instant now) throws Exception {
       // Firestore transactions read everything before they write anything.
       List<DocumentSnapshot> reads = tx.getAll(eventRef, serviceRef).get();
       if (reads.get(0).exists()) {
-        return SaveResult.DUPLICATE; // processed since our first read
+        return SaveOutcome.DUPLICATE; // processed since our first read
       }
       DocumentSnapshot pointer = reads.get(1);
 
-      Rollout saved = next.withVersion(expectedVersion + 1, now);
+      Rollout saved = next.stored(expectedVersion + 1, now);
       Map<String, Object> doc = RolloutDocument.write(saved, auditCount + audit.size());
       if (storedAt == null) {
         tx.create(rolloutRef, doc); // fails with ALREADY_EXISTS if someone created it first
@@ -201,7 +201,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
       if (!pointerUpdate.isEmpty()) {
         tx.set(serviceRef, pointerUpdate, SetOptions.merge());
       }
-      return SaveResult.SAVED;
+      return SaveOutcome.saved(saved);
     }
   }
 

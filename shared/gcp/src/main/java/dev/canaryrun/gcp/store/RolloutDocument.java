@@ -6,7 +6,9 @@ import dev.canaryrun.policy.PolicyJson;
 import dev.canaryrun.rollout.ExpiryAction;
 import dev.canaryrun.rollout.Pause;
 import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutSpec;
 import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.rollout.RolloutStatus;
 import dev.canaryrun.rollout.TrafficIntent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,30 +32,15 @@ final class RolloutDocument {
 
   private RolloutDocument() {}
 
+  /**
+   * One flat document: spec fields, status fields, then the store's own. Flat rather than
+   * nested under "spec"/"status" so that documents written before the split still load and the
+   * console shows one level.
+   */
   static Map<String, Object> write(Rollout r, long auditCount) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", r.id());
-    m.put("service", r.service());
-    m.put("region", r.region());
-    m.put("image", r.image());
-    m.put("buildId", r.buildId());
-    m.put("builtAt", Fields.timestamp(r.builtAt()));
-    m.put("candidateRevision", r.candidateRevision());
-    m.put("stableRevision", r.stableRevision());
-    m.put("candidateUrl", r.candidateUrl());
-    m.put("adopt", r.adopt());
-    m.put("policy", PolicyJson.write(r.policy()));
-    m.put("state", r.state().name());
-    m.put("stepIndex", r.stepIndex());
-    m.put("stateSince", Fields.timestamp(r.stateSince()));
-    m.put("traffic", Map.of("candidatePercent", r.traffic().candidatePercent(),
-        "applied", r.traffic().applied()));
-    m.put("judge", judge(r.judge()));
-    m.put("lastVerdict", VerdictFields.write(r.lastVerdict()));
-    m.put("pause", pause(r.pause()));
-    m.put("stableIncidents", r.stableIncidents().stream().sorted().toList());
-    m.put("reason", r.reason());
-    m.put(CREATED_AT, Fields.timestamp(r.createdAt()));
+    writeSpec(r.spec(), m);
+    writeStatus(r.status(), m);
     m.put("updatedAt", Fields.timestamp(r.updatedAt()));
     m.put(VERSION, r.version());
     m.put(ACTIVE, r.active());
@@ -63,31 +50,59 @@ final class RolloutDocument {
 
   static Rollout read(String id, Map<String, Object> data) {
     Fields f = new Fields(data, "rollouts/" + id);
+    return new Rollout(readSpec(id, f), readStatus(f), f.longValue(VERSION),
+        f.instant("updatedAt"));
+  }
+
+  private static void writeSpec(RolloutSpec s, Map<String, Object> m) {
+    m.put("id", s.id());
+    m.put("service", s.service());
+    m.put("region", s.region());
+    m.put("image", s.image());
+    m.put("buildId", s.buildId());
+    m.put("builtAt", Fields.timestamp(s.builtAt()));
+    m.put("candidateRevision", s.candidateRevision());
+    m.put("adopt", s.adopt());
+    m.put("policy", PolicyJson.write(s.policy()));
+    m.put(CREATED_AT, Fields.timestamp(s.createdAt()));
+  }
+
+  private static RolloutSpec readSpec(String id, Fields f) {
+    return new RolloutSpec(f.string("id"), f.string("service"), f.string("region"),
+        f.string("image"), f.string("buildId"), f.instant("builtAt"),
+        f.string("candidateRevision"), f.bool("adopt"), policy(id, f.string("policy")),
+        f.instant(CREATED_AT));
+  }
+
+  private static void writeStatus(RolloutStatus s, Map<String, Object> m) {
+    m.put("state", s.state().name());
+    m.put("stepIndex", s.stepIndex());
+    m.put("stateSince", Fields.timestamp(s.stateSince()));
+    m.put("stableRevision", s.stableRevision());
+    m.put("candidateUrl", s.candidateUrl());
+    m.put("traffic", Map.of("candidatePercent", s.traffic().candidatePercent(),
+        "applied", s.traffic().applied()));
+    m.put("judge", judge(s.judge()));
+    m.put("lastVerdict", VerdictFields.write(s.lastVerdict()));
+    m.put("pause", pause(s.pause()));
+    m.put("stableIncidents", s.stableIncidents().stream().sorted().toList());
+    m.put("reason", s.reason());
+  }
+
+  private static RolloutStatus readStatus(Fields f) {
     Fields traffic = f.map("traffic");
-    return new Rollout(
-        f.string("id"),
-        f.string("service"),
-        f.string("region"),
-        f.string("image"),
-        f.string("buildId"),
-        f.instant("builtAt"),
-        f.string("candidateRevision"),
-        f.optString("stableRevision"),
-        f.optString("candidateUrl"),
-        f.bool("adopt"),
-        policy(id, f.string("policy")),
+    return new RolloutStatus(
         f.enumValue("state", RolloutState.class),
         f.intValue("stepIndex"),
         f.instant("stateSince"),
+        f.optString("stableRevision"),
+        f.optString("candidateUrl"),
         new TrafficIntent(traffic.intValue("candidatePercent"), traffic.bool("applied")),
         judge(f.optMap("judge")),
         VerdictFields.read(f, "lastVerdict"),
         pause(f.optMap("pause")),
         new HashSet<>(strings(f.list("stableIncidents"))),
-        f.string("reason"),
-        f.instant(CREATED_AT),
-        f.instant("updatedAt"),
-        f.longValue(VERSION));
+        f.string("reason"));
   }
 
   private static Map<String, Object> judge(JudgeState j) {

@@ -21,7 +21,9 @@ import dev.canaryrun.rollout.Effect.Notify;
 import dev.canaryrun.rollout.Effect.ScheduleTick;
 import dev.canaryrun.rollout.NotificationType;
 import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutSpec;
 import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.rollout.RolloutStatus;
 import dev.canaryrun.rollout.TrafficIntent;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,9 +149,9 @@ class PubSubEventPublisherTest {
 
   private static Rollout rollout() {
     Instant t = NOW.minusSeconds(600);
-    return new Rollout("checkout-7f3a", "checkout", "europe-west1", "img@sha256:00", "7f3a", t,
-        "checkout-7f3a", "checkout-00041", null, false, RolloutPolicy.defaults(),
-        RolloutState.CANARY, 1, t, TrafficIntent.desired(20), null, null, null, Set.of(), "step 2",
-        t, t, 3);
+    return new Rollout(new RolloutSpec("checkout-7f3a", "checkout", "europe-west1",
+        "img@sha256:00", "7f3a", t, "checkout-7f3a", false, RolloutPolicy.defaults(), t),
+        new RolloutStatus(RolloutState.CANARY, 1, t, "checkout-00041", null,
+            TrafficIntent.desired(20), null, null, null, Set.of(), "step 2"), 3, t);
   }
 }

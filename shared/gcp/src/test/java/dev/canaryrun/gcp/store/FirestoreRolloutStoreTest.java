@@ -16,6 +16,7 @@ import dev.canaryrun.fixtures.emulator.WithEmulators;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.SaveResult;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
@@ -60,9 +61,11 @@ class FirestoreRolloutStoreTest {
     Rollout r = rich("checkout-7f3a", "checkout");
     List<AuditEntry> audit = List.of(entry("judged", r.lastVerdict()), entry("plain", null));
 
-    assertEquals(SaveResult.SAVED, store.save(r, 0, "build-event-1", audit));
+    SaveOutcome saved = store.save(r, 0, "build-event-1", audit);
 
-    assertEquals(r.withVersion(1, NOW), store.find(r.id()).orElseThrow());
+    assertEquals(SaveResult.SAVED, saved.result());
+    assertEquals(r.stored(1, NOW), saved.stored(), "save returns the rollout as stored");
+    assertEquals(saved.stored(), store.find(r.id()).orElseThrow());
     assertEquals(audit, store.audit(r.id()));
   }
 
@@ -76,13 +79,13 @@ class FirestoreRolloutStoreTest {
   @Test
   void versionsGuardEveryWrite() {
     Rollout r = simple("svc-1", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
-    assertEquals(SaveResult.SAVED, store.save(r, 0, "e1", List.of()));
+    assertEquals(SaveResult.SAVED, saveResult(r, 0, "e1", List.of()));
 
-    assertEquals(SaveResult.CONFLICT, store.save(r, 0, "e2", List.of()), "create twice");
-    assertEquals(SaveResult.CONFLICT, store.save(r, 2, "e3", List.of()), "version from the future");
-    assertEquals(SaveResult.SAVED, store.save(r.withState(RolloutState.VERIFYING, -1, T0, "x"), 1,
+    assertEquals(SaveResult.CONFLICT, saveResult(r, 0, "e2", List.of()), "create twice");
+    assertEquals(SaveResult.CONFLICT, saveResult(r, 2, "e3", List.of()), "version from the future");
+    assertEquals(SaveResult.SAVED, saveResult(r.withState(RolloutState.VERIFYING, -1, T0, "x"), 1,
         "e4", List.of()));
-    assertEquals(SaveResult.CONFLICT, store.save(r, 1, "e5", List.of()), "stale version");
+    assertEquals(SaveResult.CONFLICT, saveResult(r, 1, "e5", List.of()), "stale version");
 
     Rollout stored = store.find(r.id()).orElseThrow();
     assertEquals(2, stored.version());
@@ -99,8 +102,8 @@ class FirestoreRolloutStoreTest {
         List.of(entry("applied", null)));
 
     Rollout changed = r.withTraffic(TrafficIntent.desired(20));
-    assertEquals(SaveResult.DUPLICATE, store.save(changed, 2, "e2", List.of(entry("again", null))));
-    assertEquals(SaveResult.DUPLICATE, store.save(changed, 7, "e1", List.of()),
+    assertEquals(SaveResult.DUPLICATE, saveResult(changed, 2, "e2", List.of(entry("again", null))));
+    assertEquals(SaveResult.DUPLICATE, saveResult(changed, 7, "e1", List.of()),
         "a duplicate is reported whatever the version");
 
     Rollout stored = store.find(r.id()).orElseThrow();
@@ -123,7 +126,7 @@ class FirestoreRolloutStoreTest {
         expected.add(m);
         batch.add(entry(m, i == 0 ? Verdict.of(Outcome.PASS, "ok") : null));
       }
-      assertEquals(SaveResult.SAVED, store.save(r, version, "e" + save, batch));
+      assertEquals(SaveResult.SAVED, saveResult(r, version, "e" + save, batch));
       version++;
     }
 
@@ -149,7 +152,7 @@ class FirestoreRolloutStoreTest {
             Rollout current = store.find(r.id()).orElseThrow();
             Rollout next = current.withState(current.state(), current.stepIndex(),
                 current.stateSince(), Integer.toString(Integer.parseInt(current.reason()) + 1));
-            SaveResult result = store.save(next, current.version(), me, List.of(entry(me, null)));
+            SaveResult result = saveResult(next, current.version(), me, List.of(entry(me, null)));
             if (result == SaveResult.SAVED) {
               return seen;
             }
@@ -269,5 +272,10 @@ class FirestoreRolloutStoreTest {
     db.collection("rollouts").document(rolloutId).collection("audit").get().get().getDocuments()
         .forEach(d -> ids.add(d.getId()));
     return ids;
+  }
+
+  private SaveResult saveResult(Rollout r, long expectedVersion, String eventId,
+      List<AuditEntry> audit) {
+    return store.save(r, expectedVersion, eventId, audit).result();
   }
 }

@@ -10,7 +10,9 @@ import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.ExpiryAction;
 import dev.canaryrun.rollout.Pause;
 import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutSpec;
 import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.rollout.RolloutStatus;
 import dev.canaryrun.rollout.TrafficIntent;
 import java.time.Instant;
 import java.util.List;
@@ -36,17 +38,19 @@ final class TestRollouts {
             Map.of("canaryErrors", 1.0, "canaryRequests", 12.0, "eValue", 1.7302)),
         new Check("latency", Outcome.PASS, "p99 within 20% of stable",
             Map.of("canaryP99Ms", 231.5, "stableP99Ms", 219.0))));
-    return new Rollout(id, service, "europe-west1",
+    RolloutSpec spec = new RolloutSpec(id, service, "europe-west1",
         "europe-docker.pkg.dev/p/r/" + service + "@sha256:0123abcd", "build-7f3a",
-        T0.minusSeconds(90), id, service + "-00041-xyz", "https://next---" + service + ".a.run.app",
-        true, policy, RolloutState.PAUSED, 1, T0.plusSeconds(600), new TrafficIntent(40, false),
+        T0.minusSeconds(90), id, true, policy, T0);
+    return new Rollout(spec, new RolloutStatus(RolloutState.PAUSED, 1, T0.plusSeconds(600),
+        service + "-00041-xyz", "https://next---" + service + ".a.run.app",
+        new TrafficIntent(40, false),
         new JudgeState(T0.plusSeconds(540), Map.of("errors.logE", 0.5473, "latency.logE", -0.25,
             "buckets", 9.0)),
         verdict,
         new Pause("alice@example.com", "waiting for the load test", T0.plusSeconds(3600),
             ExpiryAction.ROLLBACK),
-        Set.of("incident-b", "incident-a"), "paused by alice@example.com",
-        T0, T0.plusSeconds(660), 0);
+        Set.of("incident-b", "incident-a"), "paused by alice@example.com"),
+        0, T0.plusSeconds(660));
   }
 
   static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,
@@ -55,9 +59,10 @@ final class TestRollouts {
     int step = state.judged() ? 0 : -1;
     Pause pause = state == RolloutState.PAUSED
         ? new Pause("bob", "hold", null, ExpiryAction.RESUME) : null;
-    return new Rollout(id, service, "us-central1", "img@sha256:00", "build-" + id, createdAt, id,
-        null, null, false, policy, state, step, createdAt, traffic, null, null, pause, Set.of(),
-        "0", createdAt, createdAt, 0);
+    return new Rollout(new RolloutSpec(id, service, "us-central1", "img@sha256:00",
+        "build-" + id, createdAt, id, false, policy, createdAt),
+        new RolloutStatus(state, step, createdAt, null, null, traffic, null, null, pause,
+            Set.of(), "0"), 0, createdAt);
   }
 
   static AuditEntry entry(String message, Verdict verdict) {

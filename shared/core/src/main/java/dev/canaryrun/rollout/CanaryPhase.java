@@ -1,0 +1,120 @@
+package dev.canaryrun.rollout;
+
+import static dev.canaryrun.rollout.RolloutMachine.CONTROLLER;
+import static dev.canaryrun.rollout.RolloutState.CANARY;
+import static dev.canaryrun.rollout.RolloutState.PAUSED;
+import static dev.canaryrun.rollout.RolloutState.PROMOTING;
+import static dev.canaryrun.rollout.Transitions.notification;
+import static dev.canaryrun.rollout.Transitions.transition;
+
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.policy.Step;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.rollout.RolloutEvent.Tick;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * CANARY and PAUSED at a tick: take the judge's verdict, then roll back, hold, advance a step,
+ * promote, or pause for a person when the evidence will not come.
+ */
+final class CanaryPhase {
+  private CanaryPhase() {}
+
+  static Decision tick(Rollout r, Tick e, Instant now) {
+    Judgement j = e.judgement();
+    Rollout judged = j == null ? r : r.withJudge(j.state(), j.verdict());
+    Verdict v = j == null ? null : j.verdict();
+    if (v != null && v.outcome() == Outcome.FAIL) {
+      return SharedMoves.rollBack(r, judged, e, now, CONTROLLER,
+          "the judge failed the canary: " + v.summary(), v);
+    }
+    if (r.state() == PAUSED) {
+      return pausedTick(r, judged, e, now, v);
+    }
+    Step step = r.policy().step(r.stepIndex());
+    Duration dwell = Duration.between(r.stateSince(), now);
+    if (!r.stableIncidents().isEmpty() && dwell.compareTo(step.maxDwell()) >= 0) {
+      // A hold must not last for ever unseen: a close that overtook its open (unordered
+      // delivery) would otherwise keep an incident "open" here with nobody told.
+      return pause(r, judged, e, now, v, "stable incidents still open at the step's maximum dwell",
+          "paused: Cloud Monitoring incident(s) "
+              + String.join(", ", new TreeSet<>(r.stableIncidents()))
+              + " on the stable revision still open after " + dwell.toSeconds() + " s at "
+              + step.percent() + "% (maximum dwell " + step.maxDwell().toSeconds()
+              + " s); an operator decides: resume, promote or rollback", "");
+    }
+    if (r.traffic().pending() || !r.stableIncidents().isEmpty() || v == null) {
+      return hold(r, judged); // nothing to judge progress on yet
+    }
+    if (v.outcome() == Outcome.PASS && dwell.compareTo(step.minDwell()) >= 0) {
+      return advance(r, judged, e, now, v, dwell);
+    }
+    if (v.outcome() == Outcome.INCONCLUSIVE && dwell.compareTo(step.maxDwell()) >= 0) {
+      return pause(r, judged, e, now, v, "inconclusive after the step's maximum dwell",
+          "paused: the judge is still inconclusive after " + dwell.toSeconds() + " s at "
+              + step.percent() + "% (maximum dwell " + step.maxDwell().toSeconds()
+              + " s); an operator decides: resume, promote or rollback", ". " + v.summary());
+    }
+    return hold(r, judged);
+  }
+
+  private static Decision pausedTick(Rollout r, Rollout judged, Tick e, Instant now, Verdict v) {
+    Pause p = r.pause();
+    if (!p.expiredAt(now)) {
+      return hold(r, judged);
+    }
+    String why = "pause by " + p.actor() + " expired at " + p.until();
+    return p.atExpiry() == ExpiryAction.ROLLBACK
+        ? SharedMoves.rollBack(r, judged, e, now, CONTROLLER,
+            why + "; its expiry action is rollback", v)
+        : SharedMoves.resume(r, judged, e, now, CONTROLLER, why + "; its expiry action is resume");
+  }
+
+  private static Decision pause(Rollout r, Rollout judged, Tick e, Instant now, Verdict v,
+      String pauseReason, String why, String evidence) {
+    Rollout next = judged.paused(new Pause(CONTROLLER, pauseReason, null, ExpiryAction.RESUME),
+        now, why);
+    return transition(r, next, e, now, CONTROLLER, why + evidence, v,
+        List.of(notification(NotificationType.PAUSED, next, why)));
+  }
+
+  private static Decision advance(Rollout r, Rollout judged, Tick e, Instant now, Verdict v,
+      Duration dwell) {
+    int i = r.stepIndex();
+    List<Step> steps = r.policy().steps();
+    String because = "the judge passed the canary after " + dwell.toSeconds() + " s at "
+        + steps.get(i).percent() + "% (minimum dwell " + steps.get(i).minDwell().toSeconds()
+        + " s): " + v.summary();
+    if (r.policy().isLastStep(i)) {
+      Rollout next = judged.withState(PROMOTING, -1, now, "promoting: 100% to the candidate")
+          .withTraffic(TrafficIntent.desired(100));
+      return transition(r, next, e, now, CONTROLLER, because + "; promoting to 100%", v,
+          List.of(SetTraffic.of(next)));
+    }
+    Step s = steps.get(i + 1);
+    Rollout next = judged.withState(CANARY, i + 1, now,
+            "step " + (i + 2) + ": " + s.percent() + "% to the candidate")
+        .withTraffic(TrafficIntent.desired(s.percent()));
+    return transition(r, next, e, now, CONTROLLER,
+        because + "; step " + (i + 2) + " of " + steps.size() + ": " + s.percent()
+            + "% for at least " + s.minDwell().toSeconds() + " s",
+        v, List.of(notification(NotificationType.STEP_ADVANCED, next, next.reason()),
+            SetTraffic.of(next)));
+  }
+
+  /**
+   * Evidence consumed but nothing else: stored, not audited. A tick that consumed no bucket
+   * changes nothing worth a write (its verdict only restates the stored evidence).
+   */
+  private static Decision hold(Rollout r, Rollout judged) {
+    return Objects.equals(r.judge(), judged.judge())
+        ? Decision.noop(r)
+        : Decision.changed(judged, List.of(), List.of());
+  }
+}

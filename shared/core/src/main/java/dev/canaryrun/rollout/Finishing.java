@@ -1,0 +1,70 @@
+package dev.canaryrun.rollout;
+
+import static dev.canaryrun.rollout.RolloutMachine.CONTROLLER;
+import static dev.canaryrun.rollout.RolloutState.CANARY;
+import static dev.canaryrun.rollout.RolloutState.PROMOTED;
+import static dev.canaryrun.rollout.RolloutState.PROMOTING;
+import static dev.canaryrun.rollout.RolloutState.ROLLED_BACK;
+import static dev.canaryrun.rollout.RolloutState.ROLLING_BACK;
+import static dev.canaryrun.rollout.RolloutState.SUPERSEDED;
+import static dev.canaryrun.rollout.Transitions.notification;
+import static dev.canaryrun.rollout.Transitions.transition;
+
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
+import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How rollouts end: superseded by a newer build, or a decided split confirmed by Cloud Run. */
+final class Finishing {
+  private Finishing() {}
+
+  static Decision newerBuild(Rollout r, NewerBuild e, Instant now) {
+    if (r.state().terminal() || r.state() == PROMOTING || r.state() == ROLLING_BACK) {
+      // Those two are finishing an outcome already decided; the newer rollout starts from
+      // whatever they leave serving.
+      return Decision.noop(r);
+    }
+    boolean hadTraffic = r.traffic().candidatePercent() > 0 || r.traffic().pending();
+    Rollout next = r.withState(SUPERSEDED, -1, now, "superseded by rollout " + e.newRolloutId()
+        + " before validation")
+        .withTraffic(hadTraffic ? TrafficIntent.desired(0) : r.traffic());
+    List<Effect> effects = new ArrayList<>();
+    effects.add(notification(NotificationType.SUPERSEDED, next, next.reason()));
+    if (hadTraffic && r.stableRevision() != null) {
+      effects.add(SetTraffic.of(next));
+    }
+    return transition(r, next, e, now, CONTROLLER,
+        next.reason() + (hadTraffic ? "; the candidate goes back to 0%" : ""), null, effects);
+  }
+
+  static Decision trafficApplied(Rollout r, TrafficApplied e, Instant now) {
+    TrafficIntent t = r.traffic();
+    if (t.applied() || t.candidatePercent() != e.candidatePercent()) {
+      return Decision.noop(r); // a confirmation of an intent that is no longer current
+    }
+    Rollout applied = r.withTraffic(t.markApplied());
+    String split = "Cloud Run serves candidate " + t.candidatePercent() + "% / stable "
+        + (100 - t.candidatePercent()) + "%";
+    if (r.state() == PROMOTING) {
+      Rollout next = applied.withState(PROMOTED, -1, now,
+          "promoted: " + r.candidateRevision() + " serves 100%");
+      return transition(r, next, e, now, CONTROLLER, split + "; promoted", null,
+          List.of(notification(NotificationType.PROMOTED, next, next.reason())));
+    }
+    if (r.state() == ROLLING_BACK) {
+      Rollout next = applied.withState(ROLLED_BACK, -1, now,
+          "rolled back: " + r.stableRevision() + " serves 100% (" + r.reason() + ")");
+      return transition(r, next, e, now, CONTROLLER, split + "; rolled back", null,
+          List.of(notification(NotificationType.ROLLED_BACK, next, next.reason())));
+    }
+    if (r.state() == CANARY) {
+      // The step's dwell counts from when users really get the new share, not from the
+      // decision: a slow or re-driven traffic change must not shorten the observation.
+      applied = applied.withState(CANARY, r.stepIndex(), now, r.reason());
+    }
+    return transition(r, applied, e, now, CONTROLLER, split, null, List.of());
+  }
+}

@@ -1,0 +1,43 @@
+package dev.canaryrun.rollout;
+
+import dev.canaryrun.policy.RolloutPolicy;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What was asked for: fixed when the rollout is created and never changed by a decision.
+ *
+ * @param id stable id derived from the service and the build, so a redelivered build event
+ *     finds the rollout it already created
+ * @param builtAt when the build finished; a build event older than the service's latest
+ *     rollout is stale and must not supersede it
+ * @param candidateRevision the revision being rolled out (named up front so deploys are
+ *     idempotent)
+ * @param adopt true when the build deployed the no-traffic revision itself
+ * @param policy the policy as it was when the rollout started (later edits do not change a
+ *     rollout in flight)
+ */
+public record RolloutSpec(
+    String id,
+    String service,
+    String region,
+    String image,
+    String buildId,
+    Instant builtAt,
+    String candidateRevision,
+    boolean adopt,
+    RolloutPolicy policy,
+    Instant createdAt) {
+
+  public RolloutSpec {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(buildId, "buildId");
+    Objects.requireNonNull(builtAt, "builtAt");
+    Objects.requireNonNull(candidateRevision, "candidateRevision");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+}

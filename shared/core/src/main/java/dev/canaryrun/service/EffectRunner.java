@@ -1,0 +1,107 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.port.EventPublisher;
+import dev.canaryrun.port.PermanentFailure;
+import dev.canaryrun.port.SmokeChecker;
+import dev.canaryrun.port.TrafficRouter;
+import dev.canaryrun.rollout.Effect;
+import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.Notify;
+import dev.canaryrun.rollout.Effect.ScheduleTick;
+import dev.canaryrun.rollout.Effect.SetTraffic;
+import dev.canaryrun.rollout.Effect.SmokeCheck;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent.DeployCompleted;
+import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
+import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
+import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
+import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Carries out a decision's effects through the ports, in order, and returns their outcomes as
+ * events for the decision loop. It never decides and never saves: what an outcome means is the
+ * machine's to say. Transient port failures propagate (Pub/Sub redelivers the cause);
+ * permanent ones become outcomes (a refused deploy) or stay pending (a refused traffic write).
+ */
+final class EffectRunner {
+  private final TrafficRouter router;
+  private final SmokeChecker smoke;
+  private final EventPublisher publisher;
+  private final Clock clock;
+
+  EffectRunner(TrafficRouter router, SmokeChecker smoke, EventPublisher publisher, Clock clock) {
+    this.router = router;
+    this.smoke = smoke;
+    this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  List<Work> run(Rollout r, List<Effect> effects, String cause) {
+    List<Work> outcomes = new ArrayList<>();
+    for (Effect effect : effects) {
+      if (effect instanceof DeployRevision d) {
+        outcomes.add(Work.of(deploy(d, cause)));
+      } else if (effect instanceof SmokeCheck s) {
+        SmokeChecker.Result res = smoke.check(s);
+        String id = FollowUpIds.smoke(cause);
+        outcomes.add(Work.of(res.passed()
+            ? new SmokeCheckPassed(id, clock.instant(), res.detail())
+            : new SmokeCheckFailed(id, clock.instant(), res.detail())));
+      } else if (effect instanceof SetTraffic t) {
+        setTraffic(r, t, cause).ifPresent(outcomes::add);
+      } else if (effect instanceof Notify n) {
+        bestEffort(() -> publisher.notify(r, n), r, "notification " + n.type());
+      } else if (effect instanceof ScheduleTick t) {
+        bestEffort(() -> publisher.scheduleTick(t), r, "follow-up tick");
+      }
+    }
+    return outcomes;
+  }
+
+  /** Writes a split and returns its confirmation, or nothing when Cloud Run refused it. */
+  Optional<Work> setTraffic(Rollout r, SetTraffic t, String cause) {
+    if (!send(r, t)) {
+      return Optional.empty(); // the intent stays pending and the next event re-drives it
+    }
+    int p = t.candidatePercent();
+    return Optional.of(Work.confirming(
+        new TrafficApplied(FollowUpIds.applied(cause, p), clock.instant(), p), p));
+  }
+
+  /** Sends a split to Cloud Run; false when Cloud Run refuses it for good. */
+  boolean send(Rollout r, SetTraffic t) {
+    try {
+      router.setTraffic(t);
+      return true;
+    } catch (PermanentFailure f) {
+      // Loud, because someone must fix a permission or a config for this to ever succeed.
+      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
+          "rolloutId", r.id(), "service", t.service(), "candidatePercent", t.candidatePercent());
+      return false;
+    }
+  }
+
+  private dev.canaryrun.rollout.RolloutEvent deploy(DeployRevision d, String cause) {
+    try {
+      TrafficRouter.Deployment dep = router.deploy(d);
+      return new DeployCompleted(FollowUpIds.deployed(cause), clock.instant(),
+          dep.stableRevision(), dep.candidateUrl());
+    } catch (PermanentFailure f) {
+      return new DeployFailed(FollowUpIds.deployFailed(cause), clock.instant(), f.getMessage());
+    }
+  }
+
+  private static void bestEffort(Runnable action, Rollout r, String what) {
+    // Notifications must never block a rollback: a failed publish is logged, not retried.
+    try {
+      action.run();
+    } catch (RuntimeException ex) {
+      DecisionLog.warn(what + " could not be published: " + ex.getMessage(), "rolloutId", r.id(),
+          "service", r.service());
+    }
+  }
+}

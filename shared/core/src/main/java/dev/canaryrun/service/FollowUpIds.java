@@ -1,0 +1,43 @@
+package dev.canaryrun.service;
+
+/**
+ * The ids of the events canaryrun makes itself, each derived from the event that caused it.
+ * They are idempotency keys: a redelivery of the cause yields the same follow-up ids, so its
+ * follow-ups are deduplicated by the store like any event. The forms are stored in processed
+ * event records, so they must not change between versions.
+ */
+final class FollowUpIds {
+  private FollowUpIds() {}
+
+  /** Cloud Run reported the candidate deployed (or adopted). */
+  static String deployed(String cause) {
+    return cause + "/deployed";
+  }
+
+  static String deployFailed(String cause) {
+    return cause + "/deploy-failed";
+  }
+
+  /** The smoke check's result, passed or failed. */
+  static String smoke(String cause) {
+    return cause + "/smoke";
+  }
+
+  /** Cloud Run confirmed the split that gives the candidate {@code percent}. */
+  static String applied(String cause, int percent) {
+    return cause + "/applied-" + percent;
+  }
+
+  /**
+   * A pending intent re-applied on behalf of {@code cause}; the rollout's version keeps two
+   * re-drives of different intents by the same event apart.
+   */
+  static String redrive(String cause, long version) {
+    return cause + "/redrive-v" + version;
+  }
+
+  /** The in-flight rollout stepping aside for the rollout of a newer build. */
+  static String supersede(String buildEventId) {
+    return buildEventId + "/supersede";
+  }
+}

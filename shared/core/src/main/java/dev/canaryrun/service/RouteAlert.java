@@ -1,0 +1,41 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.rollout.RolloutEvent;
+import dev.canaryrun.rollout.RolloutEvent.AlertFired;
+import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
+import java.util.Optional;
+
+/**
+ * A Cloud Monitoring incident goes to the service's rollout in flight; the machine decides
+ * whether it concerns the candidate (roll back), the stable revision (hold) or neither.
+ */
+final class RouteAlert {
+  private final RolloutStore store;
+  private final DecisionLoop loop;
+  private final Staleness staleness;
+
+  RouteAlert(RolloutStore store, DecisionLoop loop, Staleness staleness) {
+    this.store = store;
+    this.loop = loop;
+    this.staleness = staleness;
+  }
+
+  HandleResult handle(AlertRequest a) {
+    Optional<HandleResult> stale = staleness.check(a.eventId(), a.occurredAt(), null);
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    String target = store.pointer(a.service()).map(ServicePointer::activeRolloutId).orElse(null);
+    if (target == null) {
+      return HandleResult.ignored(null, "incident " + a.incidentId() + " on " + a.revision()
+          + ": no rollout of " + a.service() + " is in flight");
+    }
+    RolloutEvent e = a.open()
+        ? new AlertFired(a.eventId(), a.occurredAt(), a.incidentId(), a.revision(), a.policyName(),
+            a.summary())
+        : new AlertResolved(a.eventId(), a.occurredAt(), a.incidentId(), a.revision());
+    return loop.apply(target, null, Work.of(e));
+  }
+}

@@ -1,0 +1,93 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.port.PolicyStore;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.rollout.CommandType;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent.Command;
+import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
+import dev.canaryrun.rollout.RolloutEvent.ServiceRollouts;
+import dev.canaryrun.service.HandleResult.Status;
+import java.util.Optional;
+
+/**
+ * An operator's command goes to the rollout it names, or the service's rollout in flight (for
+ * retry and rollback, else its latest). Whether it applies is the machine's to decide, and a
+ * rejection is audited on that rollout; only a command that names no rollout of a watched
+ * service at all is rejected here, with its log line as the whole trace.
+ */
+final class RouteCommand {
+  private final RolloutStore store;
+  private final PolicyStore policies;
+  private final DecisionLoop loop;
+  private final Staleness staleness;
+
+  RouteCommand(RolloutStore store, PolicyStore policies, DecisionLoop loop, Staleness staleness) {
+    this.store = store;
+    this.policies = policies;
+    this.loop = loop;
+    this.staleness = staleness;
+  }
+
+  HandleResult handle(CommandRequest c) {
+    Optional<HandleResult> stale = staleness.check(c.eventId(), c.occurredAt(), c.rolloutId());
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    String what = "rejected " + c.command().name().toLowerCase() + " from " + c.actor() + ": ";
+    if (policies.find(c.service()).isEmpty()) {
+      // An error, not a rejection in passing: a typo or a missing policy document means an
+      // operator's command does nothing until someone fixes it.
+      String message = what + "unknown service " + c.service() + " (no policies/" + c.service()
+          + " document)";
+      DecisionLog.error(message, null, "eventId", c.eventId(), "service", c.service(),
+          "actor", c.actor(), "command", c.command().name());
+      return new HandleResult(Status.REJECTED, null, null, message);
+    }
+    ServicePointer pointer = store.pointer(c.service()).orElse(null);
+    String inFlight = pointer == null ? null : pointer.activeRolloutId();
+    String latest = pointer == null ? null : pointer.lastRolloutId();
+    boolean historical = c.command() == CommandType.RETRY || c.command() == CommandType.ROLLBACK;
+    String target = c.rolloutId() != null ? c.rolloutId() : inFlight != null ? inFlight
+        : historical ? latest : null;
+    if (target == null) {
+      return rejected(null, what + "service " + c.service() + " has no rollout "
+          + (historical ? "" : "in flight"), c.eventId());
+    }
+    if (!ofService(target, c.service())) {
+      return rejected(target, what + "no rollout " + target + " of service " + c.service(),
+          c.eventId());
+    }
+    ServiceRollouts rollouts = ServiceRollouts.of(inFlight, latest);
+    return loop.apply(target, null, Work.of(new Command(c.eventId(), c.occurredAt(), c.command(),
+        c.actor(), c.reason(), c.expiresAt(), c.atExpiry(), rollouts)));
+  }
+
+  /**
+   * Audits a malformed command on the rollout it names (its rollout id, else the named
+   * service's rollout in flight). One that names no rollout of the service it names, or no
+   * service, leaves only its log line: a typo must not write into another service's trail.
+   */
+  Optional<HandleResult> handle(MalformedCommandRequest c) {
+    if (c.service() == null) {
+      return Optional.empty();
+    }
+    String target = c.rolloutId() != null ? c.rolloutId()
+        : store.pointer(c.service()).map(ServicePointer::activeRolloutId).orElse(null);
+    if (target == null || !ofService(target, c.service())) {
+      return Optional.empty();
+    }
+    return Optional.of(loop.apply(target, null, Work.of(
+        new MalformedCommand(c.eventId(), c.occurredAt(), c.actor(), c.problem()))));
+  }
+
+  private boolean ofService(String rolloutId, String service) {
+    return store.find(rolloutId).map(Rollout::service).filter(service::equals).isPresent();
+  }
+
+  private static HandleResult rejected(String rolloutId, String message, String eventId) {
+    DecisionLoop.logResult(Status.REJECTED, rolloutId, message, eventId);
+    return new HandleResult(Status.REJECTED, rolloutId, null, message);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.policy.NewBuildAction;
+import dev.canaryrun.port.PolicyStore;
+import dev.canaryrun.port.PolicyStore.WatchedService;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.rollout.Decision;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
+import dev.canaryrun.rollout.RolloutIds;
+import dev.canaryrun.rollout.RolloutMachine;
+import dev.canaryrun.service.HandleResult.Status;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * A successful build of a watched service: the in-flight rollout steps aside (unless the
+ * policy says to ignore newer builds) and a rollout of the new candidate starts. A redelivered
+ * build finishes what its first delivery left undone.
+ */
+final class StartFromBuild {
+  private final RolloutStore store;
+  private final PolicyStore policies;
+  private final RolloutMachine machine;
+  private final DecisionLoop loop;
+  private final Staleness staleness;
+  private final Clock clock;
+
+  StartFromBuild(RolloutStore store, PolicyStore policies, RolloutMachine machine,
+      DecisionLoop loop, Staleness staleness, Clock clock) {
+    this.store = store;
+    this.policies = policies;
+    this.machine = machine;
+    this.loop = loop;
+    this.staleness = staleness;
+    this.clock = clock;
+  }
+
+  HandleResult handle(BuildSucceeded e) {
+    Optional<HandleResult> stale = staleness.check(e.eventId(), e.occurredAt(), null);
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    Optional<WatchedService> watched = policies.find(e.service());
+    if (watched.isEmpty()) {
+      return ignored(null, "service " + e.service() + " is not watched by canaryrun (no policies/"
+          + e.service() + " document)", e);
+    }
+    String id = RolloutIds.forBuild(e.service(), e.buildId());
+    Optional<Rollout> existing = store.find(id);
+    if (existing.isPresent()) {
+      Rollout done = loop.resume(existing.get(), machine.unfinishedWork(existing.get()),
+          e.eventId());
+      return new HandleResult(Status.DUPLICATE, id, done.state(), "build " + e.buildId()
+          + " already has rollout " + id + " (" + done.state() + "); unfinished work re-driven");
+    }
+    ServicePointer pointer = store.pointer(e.service()).orElse(null);
+    Optional<HandleResult> outOfOrder = olderThanLatest(e, pointer);
+    if (outOfOrder.isPresent()) {
+      return outOfOrder.get();
+    }
+    // The in-flight rollout steps aside, unless it is this build's own, created by a copy of
+    // this message delivered at the same moment.
+    if (pointer != null && pointer.activeRolloutId() != null
+        && !pointer.activeRolloutId().equals(id)) {
+      String inFlight = pointer.activeRolloutId();
+      if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
+        return ignored(inFlight, "rollout " + inFlight
+            + " is in flight and the policy ignores newer builds (onNewBuild=ignore)", e);
+      }
+      // A rollout that is finishing (PROMOTING, ROLLING_BACK) does not step aside: the no-op
+      // re-drives its decided split first, so that the new candidate is compared with, and
+      // later takes traffic from, the revision that really serves.
+      loop.apply(inFlight, null, Work.of(
+          new NewerBuild(FollowUpIds.supersede(e.eventId()), e.occurredAt(), id)));
+    }
+    Decision d = machine.start(e, watched.get().policy(), clock.instant());
+    Optional<Rollout> started = loop.create(d, e.eventId());
+    if (started.isEmpty()) {
+      return new HandleResult(Status.DUPLICATE, id, null,
+          "rollout " + id + " was created concurrently");
+    }
+    return new HandleResult(Status.APPLIED, id, started.get().state(),
+        "rollout started for build " + e.buildId());
+  }
+
+  private Optional<HandleResult> olderThanLatest(BuildSucceeded e, ServicePointer pointer) {
+    if (pointer == null || pointer.lastRolloutId() == null) {
+      return Optional.empty();
+    }
+    Optional<Rollout> last = store.find(pointer.lastRolloutId());
+    if (last.isEmpty() || !last.get().builtAt().isAfter(e.occurredAt())) {
+      return Optional.empty();
+    }
+    return Optional.of(ignored(null, "build " + e.buildId() + " finished at " + e.occurredAt()
+        + ", before the build of the service's latest rollout " + last.get().id() + " ("
+        + last.get().builtAt() + "): an out-of-order delivery", e));
+  }
+
+  private static HandleResult ignored(String rolloutId, String message, BuildSucceeded e) {
+    DecisionLoop.logResult(Status.IGNORED, rolloutId, message, e.eventId());
+    return HandleResult.ignored(rolloutId, message);
+  }
+}

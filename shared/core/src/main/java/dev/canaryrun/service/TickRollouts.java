@@ -1,0 +1,114 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent.Tick;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A timer tick: read the metrics of every judged rollout in one batch, then decide each active
+ * rollout (or the one a follow-up tick targets) on its own window. Rollouts are independent
+ * documents, so they are decided in parallel: store latency, not CPU, bounds a tick.
+ */
+final class TickRollouts implements AutoCloseable {
+  private final RolloutStore store;
+  private final MetricsCollector metrics;
+  private final CanaryJudge judge;
+  private final DecisionLoop loop;
+  private final Staleness staleness;
+  private final Clock clock;
+  private final ExecutorService pool;
+
+  TickRollouts(RolloutStore store, MetricsCollector metrics, CanaryJudge judge, DecisionLoop loop,
+      Staleness staleness, Clock clock, int parallelism) {
+    this.store = store;
+    this.metrics = metrics;
+    this.judge = judge;
+    this.loop = loop;
+    this.staleness = staleness;
+    this.clock = clock;
+    this.pool = Executors.newFixedThreadPool(parallelism, runnable -> {
+      Thread th = new Thread(runnable, "canaryrun-tick");
+      th.setDaemon(true); // never keeps a function instance or the CLI alive
+      return th;
+    });
+  }
+
+  List<HandleResult> handle(TickRequest t) {
+    Optional<HandleResult> stale = staleness.check(t.eventId(), t.occurredAt(), t.rolloutId());
+    if (stale.isPresent()) {
+      return List.of(stale.get());
+    }
+    List<Rollout> rollouts;
+    if (t.rolloutId() != null) {
+      rollouts = store.find(t.rolloutId()).stream().toList();
+      if (rollouts.isEmpty()) {
+        return List.of(HandleResult.ignored(t.rolloutId(), "no rollout " + t.rolloutId()));
+      }
+    } else {
+      rollouts = store.listActive();
+    }
+    Instant now = clock.instant();
+    List<Rollout> judged = rollouts.stream()
+        .filter(r -> r.state().judged() && r.judge() != null && r.stableRevision() != null)
+        .toList();
+    Map<String, MetricsWindow> windows = metrics.collect(judged, now);
+    List<Future<HandleResult>> futures = new ArrayList<>();
+    for (Rollout r : rollouts) {
+      MetricsWindow w = windows.get(r.id());
+      // The judgement is made on the rollout as loaded: after a concurrent save, the retry
+      // judges from the fresh judge state, so each bucket is still consumed exactly once.
+      futures.add(pool.submit(() -> loop.apply(r.id(), r, Work.building(fresh -> new Tick(
+          t.eventId(), t.occurredAt(), t.expectedStep(),
+          w != null && fresh.state().judged() && fresh.judge() != null
+              ? w.judge(judge, fresh) : null)))));
+    }
+    return collect(futures);
+  }
+
+  /**
+   * One rollout's transient failure does not hold up the others: it is rethrown after all have
+   * been tried, and the redelivered tick is a duplicate for the rest.
+   */
+  private static List<HandleResult> collect(List<Future<HandleResult>> futures) {
+    List<HandleResult> results = new ArrayList<>();
+    RuntimeException failure = null;
+    for (Future<HandleResult> f : futures) {
+      try {
+        results.add(f.get());
+      } catch (ExecutionException ex) {
+        RuntimeException cause = ex.getCause() instanceof RuntimeException re ? re
+            : new IllegalStateException(ex.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new TransientFailure("tick interrupted", ex);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return results;
+  }
+
+  /** Stops the worker threads once the ticks in progress are done. */
+  @Override
+  public void close() {
+    pool.shutdown();
+  }
+}
