@@ -65,12 +65,16 @@ public final class InMemoryRolloutStore implements RolloutStore {
     if (currentVersion != expectedVersion) {
       return SaveOutcome.CONFLICT;
     }
+    ServicePointer p = pointers.getOrDefault(next.service(),
+        new ServicePointer(next.service(), null, null));
+    boolean revives = !next.state().terminal() && (current == null || current.state().terminal());
+    if (revives && p.activeRolloutId() != null && !p.activeRolloutId().equals(next.id())) {
+      return SaveOutcome.BUSY;
+    }
     Rollout stored = next.stored(expectedVersion + 1, clock.instant());
     rollouts.put(next.id(), stored);
     processed.computeIfAbsent(next.id(), k -> new HashSet<>()).add(eventId);
     audits.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(audit);
-    ServicePointer p = pointers.getOrDefault(next.service(),
-        new ServicePointer(next.service(), null, null));
     String last = expectedVersion == 0 ? next.id() : p.lastRolloutId();
     // In flight = non-terminal (see RolloutStore.ServicePointer).
     String active = !next.state().terminal() ? next.id()

@@ -13,7 +13,9 @@ import java.util.Optional;
  * {@code expectedVersion} (0: the rollout must not exist yet), then writes the rollout with
  * version {@code expectedVersion + 1}, the processed-event record, the audit entries (numbered
  * after the existing ones, in order) and the service's pointers, and returns the rollout as
- * stored.
+ * stored. A save that brings a rollout to life (creates it, or takes a terminal one back to a
+ * live state) while the service's pointer names another live rollout writes nothing and
+ * answers {@link SaveResult#BUSY}: at most one live rollout per service, whoever races.
  */
 public interface RolloutStore {
   Optional<Rollout> find(String rolloutId);

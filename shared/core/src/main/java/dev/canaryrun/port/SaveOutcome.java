@@ -21,4 +21,5 @@ public record SaveOutcome(SaveResult result, Rollout stored) {
 
   public static final SaveOutcome DUPLICATE = new SaveOutcome(SaveResult.DUPLICATE, null);
   public static final SaveOutcome CONFLICT = new SaveOutcome(SaveResult.CONFLICT, null);
+  public static final SaveOutcome BUSY = new SaveOutcome(SaveResult.BUSY, null);
 }

@@ -53,18 +53,21 @@ final class DecisionLoop {
   }
 
   /**
-   * Stores a rollout the machine just created, then runs its effects to the end; returns the
-   * rollout as it ends, or empty when a concurrent copy of the event created it first.
+   * Stores a rollout the machine just created, then runs its effects to the end. Returns the
+   * save's result, with the rollout as it ends when SAVED.
    */
-  Optional<Rollout> create(Decision d, String eventId) {
+  Created create(Decision d, String eventId) {
     SaveOutcome saved = store.save(d.next(), 0, eventId, d.audit());
     if (saved.result() != SaveResult.SAVED) {
-      return Optional.empty();
+      return new Created(saved.result(), null);
     }
     logDecision(d, saved.stored(), eventId);
     Deque<Work> work = new ArrayDeque<>(effects.run(saved.stored(), d.effects(), eventId));
-    return Optional.of(drain(saved.stored(), work));
+    return new Created(SaveResult.SAVED, drain(saved.stored(), work));
   }
+
+  /** @param last the rollout as the loop left it; null unless SAVED */
+  record Created(SaveResult result, Rollout last) {}
 
   /**
    * Carries out work a stored rollout is waiting on (a redelivered build's interrupted deploy),
@@ -119,10 +122,20 @@ final class DecisionLoop {
       if (saved.result() == SaveResult.CONFLICT) {
         continue; // someone saved first: reload and decide on their state
       }
+      if (saved.result() == SaveResult.BUSY) {
+        // Brought back to life (a retry) while another rollout took the service: the command
+        // saw the service before that. Redelivered, it is decided on the service as it is now.
+        throw new TransientFailure("rollout " + rolloutId + " cannot go live: another rollout"
+            + " of " + r.service() + " is in flight; Pub/Sub redelivers and it is decided again");
+      }
       if (saved.result() == SaveResult.DUPLICATE) {
         String msg = "event " + e.eventId() + " was already applied to " + rolloutId;
         logResult(Status.DUPLICATE, rolloutId, msg, e.eventId());
-        return new Turn(Status.DUPLICATE, r, msg, repair(r, w, e.eventId()));
+        // A redelivery means the first delivery failed part-way: finish the work it started
+        // (a retry's smoke check, a build's deploy: both idempotent) and repair the traffic.
+        Deque<Work> next = repair(r, w, e.eventId());
+        next.addAll(effects.run(r, machine.unfinishedWork(r), e.eventId()));
+        return new Turn(Status.DUPLICATE, r, msg, next);
       }
       Rollout stored = saved.stored();
       logDecision(d, stored, e.eventId());

@@ -5,6 +5,7 @@ import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.PolicyStore.WatchedService;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Decision;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
@@ -21,6 +22,12 @@ import java.util.Optional;
  * build finishes what its first delivery left undone.
  */
 final class StartFromBuild {
+  /**
+   * How often a build looks again when another rollout holds the service: a racing build's,
+   * or one finishing its promotion or rollback (those do not step aside).
+   */
+  private static final int MAX_BUSY_RETRIES = 5;
+
   private final RolloutStore store;
   private final PolicyStore policies;
   private final RolloutMachine machine;
@@ -56,34 +63,45 @@ final class StartFromBuild {
       return new HandleResult(Status.DUPLICATE, id, done.state(), "build " + e.buildId()
           + " already has rollout " + id + " (" + done.state() + "); unfinished work re-driven");
     }
-    ServicePointer pointer = store.pointer(e.service()).orElse(null);
-    Optional<HandleResult> outOfOrder = olderThanLatest(e, pointer);
-    if (outOfOrder.isPresent()) {
-      return outOfOrder.get();
-    }
-    // The in-flight rollout steps aside, unless it is this build's own, created by a copy of
-    // this message delivered at the same moment.
-    if (pointer != null && pointer.activeRolloutId() != null
-        && !pointer.activeRolloutId().equals(id)) {
-      String inFlight = pointer.activeRolloutId();
-      if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
-        return ignored(inFlight, "rollout " + inFlight
-            + " is in flight and the policy ignores newer builds (onNewBuild=ignore)", e);
+    // The transaction that creates the rollout owns the service's pointer: it refuses (BUSY)
+    // while another rollout is in flight, so a build racing this one makes us look again.
+    for (int attempt = 0; attempt < MAX_BUSY_RETRIES; attempt++) {
+      ServicePointer pointer = store.pointer(e.service()).orElse(null);
+      Optional<HandleResult> outOfOrder = olderThanLatest(e, pointer);
+      if (outOfOrder.isPresent()) {
+        return outOfOrder.get();
       }
-      // A rollout that is finishing (PROMOTING, ROLLING_BACK) does not step aside: the no-op
-      // re-drives its decided split first, so that the new candidate is compared with, and
-      // later takes traffic from, the revision that really serves.
-      loop.apply(inFlight, null, Work.of(
-          new NewerBuild(FollowUpIds.supersede(e.eventId()), e.occurredAt(), id)));
+      // The in-flight rollout steps aside, unless it is this build's own, created by a copy of
+      // this message delivered at the same moment.
+      if (pointer != null && pointer.activeRolloutId() != null
+          && !pointer.activeRolloutId().equals(id)) {
+        String inFlight = pointer.activeRolloutId();
+        if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
+          return ignored(inFlight, "rollout " + inFlight
+              + " is in flight and the policy ignores newer builds (onNewBuild=ignore)", e);
+        }
+        // A rollout that is finishing (PROMOTING, ROLLING_BACK) does not step aside: the no-op
+        // re-drives its decided split first, so that the new candidate is compared with, and
+        // later takes traffic from, the revision that really serves.
+        loop.apply(inFlight, null, Work.of(
+            new NewerBuild(FollowUpIds.supersede(e.eventId()), e.occurredAt(), id)));
+      }
+      Decision d = machine.start(e, watched.get().policy(), clock.instant());
+      DecisionLoop.Created created = loop.create(d, e.eventId());
+      switch (created.result()) {
+        case SAVED:
+          return new HandleResult(Status.APPLIED, id, created.last().state(),
+              "rollout started for build " + e.buildId());
+        case BUSY:
+          continue; // another build's rollout took the service first: look again
+        default:
+          return new HandleResult(Status.DUPLICATE, id, null,
+              "rollout " + id + " was created concurrently");
+      }
     }
-    Decision d = machine.start(e, watched.get().policy(), clock.instant());
-    Optional<Rollout> started = loop.create(d, e.eventId());
-    if (started.isEmpty()) {
-      return new HandleResult(Status.DUPLICATE, id, null,
-          "rollout " + id + " was created concurrently");
-    }
-    return new HandleResult(Status.APPLIED, id, started.get().state(),
-        "rollout started for build " + e.buildId());
+    throw new TransientFailure("the service " + e.service() + " stayed busy with another"
+        + " rollout for " + MAX_BUSY_RETRIES + " attempts (a finishing promotion or rollback);"
+        + " Pub/Sub redelivers build " + e.buildId());
   }
 
   private Optional<HandleResult> olderThanLatest(BuildSucceeded e, ServicePointer pointer) {

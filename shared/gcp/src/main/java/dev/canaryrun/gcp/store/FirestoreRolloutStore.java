@@ -16,8 +16,10 @@ import com.google.cloud.firestore.TransactionOptions;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.SaveOutcome;
+import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutState;
 import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
@@ -141,21 +143,56 @@ public final class FirestoreRolloutStore implements RolloutStore {
     if (storedVersion != expectedVersion) {
       return SaveOutcome.CONFLICT;
     }
+    boolean revives = !next.state().terminal() && (!stored.exists()
+        || storedFields.enumValue("state", RolloutState.class).terminal());
     Write write = new Write(rollout, event, service, next, expectedVersion, eventId, entries,
         stored.exists() ? stored.getUpdateTime() : null,
-        stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0);
+        stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0, revives);
     TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder()
         .setNumberOfAttempts(TRANSACTION_ATTEMPTS).build();
+    String what = "save rollouts/" + next.id() + " (event " + eventId + ")";
     try {
-      return FirestoreCalls.await("save rollouts/" + next.id() + " (event " + eventId + ")",
+      return FirestoreCalls.await(what,
           db.runTransaction(tx -> write.run(tx, clock.instant()), options));
     } catch (PermanentFailure e) {
       Status.Code code = FirestoreCalls.code(e.getCause());
       if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.ALREADY_EXISTS) {
         return SaveOutcome.CONFLICT; // another save committed since our read
       }
-      throw e;
+      return committedAnyway(next.id(), eventId, e);
+    } catch (TransientFailure e) {
+      return committedAnyway(next.id(), eventId, e);
     }
+  }
+
+  /**
+   * A failed commit whose outcome is unknown: the reply may have been lost after Firestore
+   * applied it, and the client's retry of a closed transaction then fails with
+   * INVALID_ARGUMENT ("Transaction is invalid or closed"). Acking that as permanent would drop
+   * the decision's effects; retrying it would find a duplicate and run none of them either. So
+   * ask Firestore: if this event's record exists, our save committed and the rollout as stored
+   * is returned; otherwise the failure stands (a transient one is redelivered).
+   */
+  private SaveOutcome committedAnyway(String rolloutId, String eventId, RuntimeException failure) {
+    boolean applied;
+    try {
+      applied = processed(rolloutId, eventId);
+    } catch (RuntimeException unreadable) {
+      failure.addSuppressed(unreadable);
+      throw failure instanceof TransientFailure ? failure
+          : new TransientFailure(failure.getMessage(), failure);
+    }
+    if (!applied) {
+      if (failure instanceof PermanentFailure
+          && FirestoreCalls.code(failure.getCause()) == Status.Code.INVALID_ARGUMENT) {
+        // Not applied and not a precondition: the closed-transaction answer to a retry that
+        // raced nothing. Redelivery decides again on the stored state.
+        throw new TransientFailure(failure.getMessage(), failure);
+      }
+      throw failure;
+    }
+    Rollout stored = find(rolloutId).orElseThrow(() -> failure);
+    return SaveOutcome.saved(stored);
   }
 
   /**
@@ -165,7 +202,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
    */
   private record Write(DocumentReference rolloutRef, DocumentReference eventRef,
       DocumentReference serviceRef, Rollout next, long expectedVersion, String eventId,
-      List<AuditEntry> audit, Timestamp storedAt, long auditCount) {
+      List<AuditEntry> audit, Timestamp storedAt, long auditCount, boolean revives) {
 
     SaveOutcome run(Transaction tx, Instant now) throws Exception {
       // Firestore transactions read everything before they write anything.
@@ -174,6 +211,10 @@ public final class FirestoreRolloutStore implements RolloutStore {
         return SaveOutcome.DUPLICATE; // processed since our first read
       }
       DocumentSnapshot pointer = reads.get(1);
+      String active = pointer.exists() ? pointer.getString(ACTIVE_ROLLOUT_ID) : null;
+      if (revives && active != null && !active.equals(next.id())) {
+        return SaveOutcome.BUSY; // the pointer is read in this transaction: no race gets past
+      }
 
       Rollout saved = next.stored(expectedVersion + 1, now);
       Map<String, Object> doc = RolloutDocument.write(saved, auditCount + audit.size());
@@ -196,8 +237,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
             AuditDocument.write(audit.get(i), seq));
       }
 
-      Map<String, Object> pointerUpdate = pointerUpdate(saved, expectedVersion,
-          pointer.exists() ? pointer.getString(ACTIVE_ROLLOUT_ID) : null);
+      Map<String, Object> pointerUpdate = pointerUpdate(saved, expectedVersion, active);
       if (!pointerUpdate.isEmpty()) {
         tx.set(serviceRef, pointerUpdate, SetOptions.merge());
       }

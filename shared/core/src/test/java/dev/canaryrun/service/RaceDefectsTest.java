@@ -1,0 +1,166 @@
+package dev.canaryrun.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.memory.InMemoryEventPublisher;
+import dev.canaryrun.memory.InMemoryPolicyStore;
+import dev.canaryrun.memory.InMemoryRolloutStore;
+import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.SaveOutcome;
+import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.rollout.AuditEntry;
+import dev.canaryrun.rollout.CommandType;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.rollout.RolloutState;
+import dev.canaryrun.service.HandleResult.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine's share of the fault-and-race defects: each test fails on the engine before. */
+class RaceDefectsTest {
+  static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  static final String SVC = "checkout";
+  static final String STABLE = "checkout-00041-abc";
+
+  MutableClock clock = new MutableClock(T0);
+  InMemoryRolloutStore memory = new InMemoryRolloutStore(clock);
+  FakeCloudRun run = new FakeCloudRun().serving(SVC, STABLE);
+  InMemoryEventPublisher events = new InMemoryEventPublisher();
+  /** Makes the first two pointer reads wait for each other: two builds read it together. */
+  CyclicBarrier pointerReads;
+  AtomicInteger pointerCalls = new AtomicInteger();
+  /** When set, the next save fails after it was stored, as a lost commit reply does. */
+  boolean loseNextSaveReply;
+  RolloutService service;
+
+  @BeforeEach
+  void setUp() {
+    RolloutStore store = new RolloutStore() {
+      @Override
+      public Optional<Rollout> find(String id) {
+        return memory.find(id);
+      }
+
+      @Override
+      public Optional<ServicePointer> pointer(String service) {
+        Optional<ServicePointer> p = memory.pointer(service);
+        if (pointerReads != null && pointerCalls.incrementAndGet() <= 2) {
+          try {
+            pointerReads.await(5, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        return p;
+      }
+
+      @Override
+      public List<Rollout> listActive() {
+        return memory.listActive();
+      }
+
+      @Override
+      public boolean processed(String id, String eventId) {
+        return memory.processed(id, eventId);
+      }
+
+      @Override
+      public SaveOutcome save(Rollout next, long v, String eventId, List<AuditEntry> audit) {
+        SaveOutcome o = memory.save(next, v, eventId, audit);
+        if (loseNextSaveReply) {
+          loseNextSaveReply = false;
+          throw new TransientFailure("UNAVAILABLE: connection reset after commit");
+        }
+        return o;
+      }
+
+      @Override
+      public List<AuditEntry> audit(String id) {
+        return memory.audit(id);
+      }
+    };
+    service = new RolloutService(store,
+        new InMemoryPolicyStore().watch(SVC, "europe-west1", RolloutPolicy.defaults()),
+        run, query -> Map.of(), run, events,
+        (state, settings, input) -> new Judgement(Verdict.of(Outcome.INCONCLUSIVE, "test"),
+            new JudgeState(input.finalUntil(), state.values())),
+        clock, Duration.ofHours(1));
+  }
+
+  @AfterEach
+  void close() {
+    service.close();
+  }
+
+  BuildSucceeded build(String id, Instant at) {
+    return new BuildSucceeded("msg-" + id, at, SVC, "europe-west1",
+        "europe-docker.pkg.dev/p/app/checkout@sha256:" + "c".repeat(64), id, null);
+  }
+
+  long live() {
+    return memory.listActive().stream().filter(r -> !r.state().terminal()).count();
+  }
+
+  @Test
+  void twoBuildsAtTheSameMomentLeaveOneLiveRollout() throws Exception {
+    pointerReads = new CyclicBarrier(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<HandleResult> a = pool.submit(() -> service.onBuildSucceeded(build("aaaa1111", T0)));
+      Future<HandleResult> b = pool.submit(() ->
+          service.onBuildSucceeded(build("bbbb2222", T0.plusMillis(5))));
+      a.get(10, TimeUnit.SECONDS);
+      b.get(10, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, live(), "one live rollout per service: " + memory.listActive());
+    Rollout newer = memory.find("checkout-bbbb2222").orElseThrow();
+    assertEquals(RolloutState.CANARY, newer.state(), "the newer build rolls out");
+    Rollout older = memory.find("checkout-aaaa1111").orElseThrow();
+    assertTrue(older.state().terminal(), older.state() + ": the older steps aside");
+    assertEquals(0, run.percentOf(SVC, older.candidateRevision()), "the older serves nothing");
+    assertEquals(5, run.percentOf(SVC, newer.candidateRevision()));
+  }
+
+  @Test
+  void aRedeliveredRetryFinishesTheSmokeCheckItsFirstDeliveryNeverRan() {
+    service.onBuildSucceeded(build("cccc3333", T0));
+    String id = "checkout-cccc3333";
+    service.onCommand(new CommandRequest("rb", T0, SVC, null, CommandType.ROLLBACK, "alice",
+        "bad", null, null));
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
+    CommandRequest retry = new CommandRequest("retry-1", T0, SVC, null, CommandType.RETRY,
+        "alice", "fixed the config", null, null);
+    loseNextSaveReply = true; // stored VERIFYING, then the invocation failed
+    try {
+      service.onCommand(retry);
+    } catch (TransientFailure expected) {
+      // Pub/Sub redelivers
+    }
+    assertEquals(RolloutState.VERIFYING, memory.find(id).orElseThrow().state());
+    HandleResult again = service.onCommand(retry);
+    assertEquals(Status.DUPLICATE, again.status());
+    assertEquals(RolloutState.CANARY, memory.find(id).orElseThrow().state(),
+        "the redelivery ran the smoke check and the first step");
+  }
+}
