@@ -61,6 +61,13 @@ final class FunctionHarness {
       trafficCalls.add(request);
     }
 
+    @Override
+    public int candidatePercentServed(dev.canaryrun.rollout.Effect.ObserveTraffic request) {
+      fail();
+      return trafficCalls.isEmpty() ? 0 : trafficCalls.get(trafficCalls.size() - 1)
+          .candidatePercent();
+    }
+
     private void fail() {
       RuntimeException e = routerFailure.get();
       if (e != null) {

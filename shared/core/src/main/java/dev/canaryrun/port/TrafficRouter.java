@@ -1,6 +1,7 @@
 package dev.canaryrun.port;
 
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 
 /**
@@ -20,6 +21,9 @@ public interface TrafficRouter {
    * and tags that canaryrun does not manage.
    */
   void setTraffic(SetTraffic request);
+
+  /** The candidate's share of what the service serves now (Cloud Run's traffic statuses). */
+  int candidatePercentServed(ObserveTraffic request);
 
   /** @param stableRevision the revision serving (most of) the traffic before the rollout */
   record Deployment(String candidateRevision, String stableRevision, String candidateUrl) {}

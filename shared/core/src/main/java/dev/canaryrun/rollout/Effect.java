@@ -25,6 +25,14 @@ public sealed interface Effect {
     }
   }
 
+  /**
+   * Read what Cloud Run serves the candidate now: after a rollout ends, a write that was still
+   * in flight may land late and undo it, so the end is checked once the settling window has
+   * passed.
+   */
+  record ObserveTraffic(String service, String region, String candidateRevision)
+      implements Effect {}
+
   /** A lifecycle notification for canaryrun-events subscribers. */
   record Notify(NotificationType type, String message, Map<String, Object> details)
       implements Effect {

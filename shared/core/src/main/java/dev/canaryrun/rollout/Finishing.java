@@ -49,14 +49,14 @@ final class Finishing {
     String split = "Cloud Run serves candidate " + t.candidatePercent() + "% / stable "
         + (100 - t.candidatePercent()) + "%";
     if (r.state() == PROMOTING) {
-      Rollout next = applied.withState(PROMOTED, -1, now,
-          "promoted: " + r.candidateRevision() + " serves 100%");
+      Rollout next = Settling.ended(applied.withState(PROMOTED, -1, now,
+          "promoted: " + r.candidateRevision() + " serves 100%"), now);
       return transition(r, next, e, now, CONTROLLER, split + "; promoted", null,
           List.of(notification(NotificationType.PROMOTED, next, next.reason())));
     }
     if (r.state() == ROLLING_BACK) {
-      Rollout next = applied.withState(ROLLED_BACK, -1, now,
-          "rolled back: " + r.stableRevision() + " serves 100% (" + r.reason() + ")");
+      Rollout next = Settling.ended(applied.withState(ROLLED_BACK, -1, now,
+          "rolled back: " + r.stableRevision() + " serves 100% (" + r.reason() + ")"), now);
       return transition(r, next, e, now, CONTROLLER, split + "; rolled back", null,
           List.of(notification(NotificationType.ROLLED_BACK, next, next.reason())));
     }
@@ -65,6 +65,8 @@ final class Finishing {
       // decision: a slow or re-driven traffic change must not shorten the observation.
       applied = applied.withState(CANARY, r.stepIndex(), now, r.reason());
     }
-    return transition(r, applied, e, now, CONTROLLER, split, null, List.of());
+    // A superseded candidate back at 0%, or an ended rollout's split re-applied: checked again.
+    return transition(r, Settling.ended(applied, now), e, now, CONTROLLER, split, null,
+        List.of());
   }
 }

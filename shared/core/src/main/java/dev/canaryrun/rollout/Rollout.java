@@ -40,11 +40,12 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
   }
 
   /**
-   * Whether the controller still has work to do: a non-terminal state, or a traffic intent
-   * that Cloud Run has not confirmed yet (e.g. a superseded candidate still at 5%).
+   * Whether the controller still has work to do: a non-terminal state, a traffic intent that
+   * Cloud Run has not confirmed yet (e.g. a superseded candidate still at 5%), or an ended
+   * rollout whose split is still to be checked after the settling window.
    */
   public boolean active() {
-    return !state().terminal() || traffic().pending();
+    return !state().terminal() || traffic().pending() || status.settleAt() != null;
   }
 
   /** As the store saved it. */
@@ -79,6 +80,10 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
 
   public Rollout withStableIncidents(Set<String> incidents) {
     return withStatus(status.withStableIncidents(incidents));
+  }
+
+  Rollout settlingAt(Instant at) {
+    return withStatus(status.settlingAt(at));
   }
 
   Rollout restarted() {
@@ -171,5 +176,9 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
 
   public String reason() {
     return status.reason();
+  }
+
+  public Instant settleAt() {
+    return status.settleAt();
   }
 }

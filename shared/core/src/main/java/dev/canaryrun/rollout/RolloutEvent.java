@@ -122,6 +122,10 @@ public sealed interface RolloutEvent {
     }
   }
 
+  /** What Cloud Run serves the candidate, read after the rollout ended. */
+  record TrafficObserved(String eventId, Instant occurredAt, int candidatePercent)
+      implements RolloutEvent {}
+
   /** Cloud Run confirmed that the candidate now has {@code candidatePercent}. */
   record TrafficApplied(String eventId, Instant occurredAt, int candidatePercent)
       implements RolloutEvent {}

@@ -15,6 +15,7 @@ import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
 import dev.canaryrun.rollout.RolloutEvent.Tick;
 import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import dev.canaryrun.rollout.RolloutEvent.TrafficObserved;
 import java.time.Instant;
 import java.util.List;
 
@@ -93,6 +94,8 @@ public final class RolloutMachine {
       return CommandRules.malformed(r, e, now);
     } else if (event instanceof TrafficApplied e) {
       return Finishing.trafficApplied(r, e, now);
+    } else if (event instanceof TrafficObserved e) {
+      return Settling.observed(r, e, now);
     }
     throw new IllegalStateException("unhandled event type " + event.getClass().getName());
   }
@@ -104,8 +107,9 @@ public final class RolloutMachine {
     return switch (r.state()) {
       case DEPLOYING, VERIFYING -> DeployPhase.tick(r, e, now);
       case CANARY, PAUSED -> CanaryPhase.tick(r, e, now);
-      // Pending traffic of these is re-driven by the service, not decided here.
-      case PROMOTING, ROLLING_BACK, PROMOTED, ROLLED_BACK, SUPERSEDED, FAILED -> Decision.noop(r);
+      // Pending traffic of these is re-driven by the loop, not decided here.
+      case PROMOTING, ROLLING_BACK -> Decision.noop(r);
+      case PROMOTED, ROLLED_BACK, SUPERSEDED, FAILED -> Settling.tick(r, e, now);
     };
   }
 }

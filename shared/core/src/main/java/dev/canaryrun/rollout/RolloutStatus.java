@@ -21,6 +21,8 @@ import java.util.Set;
  * @param stableIncidents open Monitoring incidents on the stable revision: progress holds
  *     while any is open, because a comparison against a sick baseline proves nothing
  * @param reason why the rollout is in its current state, in words
+ * @param settleAt when to check that Cloud Run still serves what the ended rollout says (a
+ *     write still in flight when it ended may land later); null when there is nothing to check
  */
 public record RolloutStatus(
     RolloutState state,
@@ -33,7 +35,8 @@ public record RolloutStatus(
     Verdict lastVerdict,
     Pause pause,
     Set<String> stableIncidents,
-    String reason) {
+    String reason,
+    Instant settleAt) {
 
   public RolloutStatus {
     Objects.requireNonNull(state, "state");
@@ -49,7 +52,7 @@ public record RolloutStatus(
   /** A new rollout's status: deploying its candidate with no traffic. */
   static RolloutStatus deploying(Instant now, String reason) {
     return new RolloutStatus(RolloutState.DEPLOYING, -1, now, null, null, TrafficIntent.none(),
-        null, null, null, Set.of(), reason);
+        null, null, null, Set.of(), reason, null);
   }
 
   RolloutStatus withState(RolloutState s, int step, Instant since, String why) {
@@ -97,6 +100,12 @@ public record RolloutStatus(
     return c.build();
   }
 
+  RolloutStatus settlingAt(Instant at) {
+    Copy c = new Copy(this);
+    c.settleAt = at;
+    return c.build();
+  }
+
   /** The same candidate, ready to start again: no step, no traffic, no evidence, no pause. */
   RolloutStatus restarted() {
     Copy c = new Copy(this);
@@ -106,6 +115,7 @@ public record RolloutStatus(
     c.lastVerdict = null;
     c.pause = null;
     c.stableIncidents = Set.of();
+    c.settleAt = null;
     return c.build();
   }
 
@@ -122,6 +132,7 @@ public record RolloutStatus(
     Pause pause;
     Set<String> stableIncidents;
     String reason;
+    Instant settleAt;
 
     Copy(RolloutStatus s) {
       state = s.state;
@@ -135,11 +146,12 @@ public record RolloutStatus(
       pause = s.pause;
       stableIncidents = s.stableIncidents;
       reason = s.reason;
+      settleAt = s.settleAt;
     }
 
     RolloutStatus build() {
       return new RolloutStatus(state, stepIndex, stateSince, stableRevision, candidateUrl,
-          traffic, judge, lastVerdict, pause, stableIncidents, reason);
+          traffic, judge, lastVerdict, pause, stableIncidents, reason, settleAt);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.rollout.Effect;
 import dev.canaryrun.rollout.Effect.DeployRevision;
 import dev.canaryrun.rollout.Effect.Notify;
+import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.ScheduleTick;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.rollout.Effect.SmokeCheck;
@@ -16,6 +17,7 @@ import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
 import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import dev.canaryrun.rollout.RolloutEvent.TrafficObserved;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,8 @@ final class EffectRunner {
             : new SmokeCheckFailed(id, clock.instant(), res.detail())));
       } else if (effect instanceof SetTraffic t) {
         setTraffic(r, t, cause).ifPresent(outcomes::add);
+      } else if (effect instanceof ObserveTraffic o) {
+        observe(r, o, cause).ifPresent(outcomes::add);
       } else if (effect instanceof Notify n) {
         bestEffort(() -> publisher.notify(r, n), r, "notification " + n.type());
       } else if (effect instanceof ScheduleTick t) {
@@ -82,6 +86,19 @@ final class EffectRunner {
       DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
           "rolloutId", r.id(), "service", t.service(), "candidatePercent", t.candidatePercent());
       return false;
+    }
+  }
+
+  /** Best effort: an observation that fails is made again by the next tick. */
+  private Optional<Work> observe(Rollout r, ObserveTraffic o, String cause) {
+    try {
+      int percent = router.candidatePercentServed(o);
+      return Optional.of(Work.of(
+          new TrafficObserved(FollowUpIds.observed(cause), clock.instant(), percent)));
+    } catch (RuntimeException ex) {
+      DecisionLog.warn("could not read what Cloud Run serves; the next tick reads again: "
+          + ex.getMessage(), "rolloutId", r.id(), "service", r.service());
+      return Optional.empty();
     }
   }
 

@@ -36,6 +36,11 @@ final class FollowUpIds {
     return cause + "/redrive-v" + version;
   }
 
+  /** What Cloud Run was seen serving after the rollout ended. */
+  static String observed(String cause) {
+    return cause + "/observed";
+  }
+
   /** The in-flight rollout stepping aside for the rollout of a newer build. */
   static String supersede(String buildEventId) {
     return buildEventId + "/supersede";

@@ -18,6 +18,7 @@ import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
 import dev.canaryrun.rollout.RolloutEvent.Tick;
 import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import dev.canaryrun.rollout.RolloutEvent.TrafficObserved;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every (state x event) pair of the rollout state machine and its outcome. A row lists, for
  * one state, the outcome of each event column in order. Outcomes: {@code noop} (acked, nothing
  * written), {@code rejected} (command audited, state unchanged), {@code recorded} (audit only),
+ * {@code observes} (an ended rollout asks what Cloud Run serves, after its settling window),
  * {@code updated} (same state and step; evidence, incidents, pause or timers changed), or the
  * next state with its step ({@code #n}) and a traffic change ({@code ->p%}).
  */
@@ -69,6 +71,8 @@ class RolloutMachineTableTest {
     EVENTS.put("malformed", r -> new MalformedCommand("e-bad", NOW, "mallory@example.com",
         "command: 'abort' is not one of pause, resume, promote, rollback, retry"));
     EVENTS.put("applied", r -> new TrafficApplied("e-applied", NOW, r.traffic().candidatePercent()));
+    EVENTS.put("observed",
+        r -> new TrafficObserved("e-observed", NOW, r.traffic().candidatePercent()));
   }
 
   static final Map<RolloutState, String> TABLE = new LinkedHashMap<>();
@@ -76,37 +80,37 @@ class RolloutMachineTableTest {
   static {
     // build, newer, deployed, deployFail, smokeOk, smokeFail,
     // tickPass, tickFail, tickInconclusive, alertCandidate, alertStable, resolved,
-    // pause, resume, promote, rollback, retry, malformed, applied
+    // pause, resume, promote, rollback, retry, malformed, applied, observed
     TABLE.put(RolloutState.DEPLOYING, "noop, SUPERSEDED, VERIFYING, FAILED, noop, noop,"
         + " updated, updated, updated, ROLLED_BACK, noop, recorded,"
-        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop");
+        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop");
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
-        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop");
+        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop");
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " CANARY#2->20%, ROLLING_BACK->0%, PAUSED#1, ROLLING_BACK->0%, updated, recorded,"
-        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop");
+        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " updated, ROLLING_BACK->0%, updated, ROLLING_BACK->0%, updated, recorded,"
-        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop");
+        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop");
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
-        + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop");
+        + " observes, observes, observes, noop, noop, noop,"
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, updated");
     TABLE.put(RolloutState.ROLLING_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop");
     TABLE.put(RolloutState.ROLLED_BACK, "noop, noop, noop, noop, noop, noop,"
-        + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop");
+        + " observes, observes, observes, noop, noop, noop,"
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, updated");
     TABLE.put(RolloutState.SUPERSEDED, "noop, noop, noop, noop, noop, noop,"
-        + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop");
+        + " observes, observes, observes, noop, noop, noop,"
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, updated");
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop");
   }
 
   static Stream<Arguments> pairs() {
@@ -172,7 +176,8 @@ class RolloutMachineTableTest {
       return "rejected";
     }
     if (next.equals(before)) {
-      return "recorded";
+      return d.effects().stream().anyMatch(Effect.ObserveTraffic.class::isInstance)
+          ? "observes" : "recorded";
     }
     boolean sameStep = next.state() == before.state() && next.stepIndex() == before.stepIndex();
     boolean trafficChanged = next.traffic().candidatePercent() != before.traffic().candidatePercent();

@@ -54,7 +54,8 @@ class RolloutMachineTest {
       r = applied(d, t);
     }
     assertEquals(RolloutState.PROMOTED, r.state());
-    assertFalse(r.active());
+    assertTrue(r.active(), "active until its split is checked after the settling window");
+    assertEquals(t.plus(Settling.WINDOW), r.settleAt());
   }
 
   @Test
@@ -173,7 +174,39 @@ class RolloutMachineTest {
     assertEquals(RolloutState.SUPERSEDED, superseded.state());
     assertTrue(superseded.active(), "its 0% intent still has to be applied");
     Rollout done = MACHINE.decide(superseded, new TrafficApplied("a", T0, 0), T0).next();
-    assertFalse(done.active());
+    assertTrue(done.active(), "its 0% is checked once more after the settling window");
+    Instant later = T0.plus(Settling.WINDOW);
+    assertEquals(Decision.Kind.NOOP, MACHINE.decide(done,
+        new RolloutEvent.Tick("early", later.minusSeconds(1), null, null), later.minusSeconds(1))
+        .kind(), "nothing to check before the window has passed");
+    Decision check = MACHINE.decide(done, new RolloutEvent.Tick("t", later, null, null), later);
+    assertTrue(check.effects().get(0) instanceof Effect.ObserveTraffic);
+    Rollout settled = MACHINE.decide(done,
+        new RolloutEvent.TrafficObserved("o", later, 0), later).next();
+    assertFalse(settled.active());
+  }
+
+  @Test
+  void aLateWriteThatPutsARolledBackCandidateBackIntoServiceIsUndoneAfterTheWindow() {
+    Rollout rolledBack = Rollouts.in(RolloutState.ROLLED_BACK);
+    Instant later = T0.plus(Settling.WINDOW);
+    Decision d = MACHINE.decide(rolledBack,
+        new RolloutEvent.TrafficObserved("o", later, 100), later);
+    assertEquals(RolloutState.ROLLED_BACK, d.next().state());
+    assertEquals(TrafficIntent.desired(0), d.next().traffic());
+    assertTrue(d.effects().get(0) instanceof Effect.SetTraffic s && s.candidatePercent() == 0);
+    assertTrue(d.audit().get(0).message().contains("serves the candidate 100% although the"
+        + " rollout is ROLLED_BACK"), d.audit().get(0).message());
+  }
+
+  @Test
+  void aPromotedCandidateTakenOutByHandIsLeftAsItIs() {
+    Rollout promoted = Rollouts.in(RolloutState.PROMOTED);
+    Instant later = T0.plus(Settling.WINDOW);
+    Decision d = MACHINE.decide(promoted, new RolloutEvent.TrafficObserved("o", later, 0), later);
+    assertTrue(d.effects().isEmpty(), "an emergency rollback by hand is not undone");
+    assertFalse(d.next().active());
+    assertTrue(d.audit().get(0).message().contains("a change canaryrun did not make"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.canaryrun.port.SmokeChecker;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.rollout.Effect.SmokeCheck;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   boolean smokePasses = true;
   /** Runs once inside the next traffic change, before it lands: a concurrent invocation. */
   Runnable duringNextTrafficChange;
+  /** When set, the next traffic change lands and then fails, as a crash right after it would. */
+  boolean failAfterNextTrafficChange;
   /** The call-stack depth of each deploy and traffic change, in call order. */
   final List<Integer> stackDepths = new ArrayList<>();
 
@@ -67,6 +70,15 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
       s.put(t.candidateRevision(), t.candidatePercent());
     }
     split.put(t.service(), s);
+    if (failAfterNextTrafficChange) {
+      failAfterNextTrafficChange = false;
+      throw new TransientFailure("DEADLINE_EXCEEDED: the invocation died after its write landed");
+    }
+  }
+
+  @Override
+  public synchronized int candidatePercentServed(ObserveTraffic request) {
+    return percentOf(request.service(), request.candidateRevision());
   }
 
   @Override

@@ -196,6 +196,11 @@ public final class TickBench {
       public void setTraffic(dev.canaryrun.rollout.Effect.SetTraffic request) {
         throw new IllegalStateException("a holding tick must not move traffic");
       }
+
+      @Override
+      public int candidatePercentServed(dev.canaryrun.rollout.Effect.ObserveTraffic request) {
+        throw new IllegalStateException("a rollout in CANARY has nothing to settle");
+      }
     };
   }
 

@@ -17,6 +17,7 @@ import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -123,6 +124,11 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
       }
       return null;
     });
+  }
+
+  @Override
+  public int candidatePercentServed(ObserveTraffic request) {
+    return readTraffic(request.region(), request.service()).percentOf(request.candidateRevision());
   }
 
   /** What the service is serving now, for checks and tests. */

@@ -87,6 +87,7 @@ final class RolloutDocument {
     m.put("pause", pause(s.pause()));
     m.put("stableIncidents", s.stableIncidents().stream().sorted().toList());
     m.put("reason", s.reason());
+    m.put("settleAt", Fields.timestamp(s.settleAt()));
   }
 
   private static RolloutStatus readStatus(Fields f) {
@@ -102,7 +103,8 @@ final class RolloutDocument {
         VerdictFields.read(f, "lastVerdict"),
         pause(f.optMap("pause")),
         new HashSet<>(strings(f.list("stableIncidents"))),
-        f.string("reason"));
+        f.string("reason"),
+        f.optInstant("settleAt")); // absent in documents written before the settling check
   }
 
   private static Map<String, Object> judge(JudgeState j) {

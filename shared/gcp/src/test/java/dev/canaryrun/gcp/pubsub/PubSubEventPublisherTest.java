@@ -152,6 +152,6 @@ class PubSubEventPublisherTest {
     return new Rollout(new RolloutSpec("checkout-7f3a", "checkout", "europe-west1",
         "img@sha256:00", "7f3a", t, "checkout-7f3a", false, RolloutPolicy.defaults(), t),
         new RolloutStatus(RolloutState.CANARY, 1, t, "checkout-00041", null,
-            TrafficIntent.desired(20), null, null, null, Set.of(), "step 2"), 3, t);
+            TrafficIntent.desired(20), null, null, null, Set.of(), "step 2", null), 3, t);
   }
 }

@@ -215,18 +215,21 @@ class FirestoreRolloutStoreTest {
     store.save(first, 0, "b1", List.of());
     assertEquals(new ServicePointer("web", "web-1", "web-1"), store.pointer("web").orElseThrow());
 
+    // A second rollout cannot go live while the first is in flight.
     Rollout second = simple("web-2", "web", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
-    store.save(second, 0, "b2", List.of());
-    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+    assertEquals(SaveResult.BUSY, saveResult(second, 0, "b2", List.of()));
+    assertEquals(new ServicePointer("web", "web-1", "web-1"), store.pointer("web").orElseThrow());
 
-    // The superseded first rollout finishes: the pointer belongs to the second now.
-    store.save(first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build"), 1, "s1", List.of());
+    // Superseded, its 0% still unconfirmed: it leaves the pointer, and the second can start.
+    Rollout supersededPending = first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build")
+        .withTraffic(TrafficIntent.desired(0));
+    store.save(supersededPending, 1, "s1", List.of());
+    assertEquals(new ServicePointer("web", null, "web-1"), store.pointer("web").orElseThrow());
+    assertEquals(SaveResult.SAVED, saveResult(second, 0, "b2", List.of()));
     assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
 
     // A save of the superseded one while its 0% is still unconfirmed (say, an audited
     // rejected command) must not take the pointer back from the rollout in flight.
-    Rollout supersededPending = first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build")
-        .withTraffic(TrafficIntent.desired(0));
     store.save(supersededPending, 2, "c1", List.of());
     assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
 

@@ -49,7 +49,8 @@ final class TestRollouts {
         verdict,
         new Pause("alice@example.com", "waiting for the load test", T0.plusSeconds(3600),
             ExpiryAction.ROLLBACK),
-        Set.of("incident-b", "incident-a"), "paused by alice@example.com"),
+        Set.of("incident-b", "incident-a"), "paused by alice@example.com",
+        T0.plusSeconds(1200)),
         0, T0.plusSeconds(660));
   }
 
@@ -62,7 +63,7 @@ final class TestRollouts {
     return new Rollout(new RolloutSpec(id, service, "us-central1", "img@sha256:00",
         "build-" + id, createdAt, id, false, policy, createdAt),
         new RolloutStatus(state, step, createdAt, null, null, traffic, null, null, pause,
-            Set.of(), "0"), 0, createdAt);
+            Set.of(), "0", null), 0, createdAt);
   }
 
   static AuditEntry entry(String message, Verdict verdict) {

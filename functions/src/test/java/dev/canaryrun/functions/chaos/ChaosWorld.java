@@ -1,0 +1,146 @@
+package dev.canaryrun.functions.chaos;
+
+import com.google.cloud.firestore.Firestore;
+import dev.canaryrun.fixtures.Fixtures;
+import dev.canaryrun.fixtures.MutableClock;
+import dev.canaryrun.functions.Controller;
+import dev.canaryrun.functions.OnAlertFired;
+import dev.canaryrun.functions.OnBuildFinished;
+import dev.canaryrun.functions.OnCommand;
+import dev.canaryrun.functions.OnPhaseTick;
+import dev.canaryrun.gcp.run.CloudRunClients;
+import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
+import dev.canaryrun.gcp.smoke.HttpSmokeChecker;
+import dev.canaryrun.gcp.store.FirestoreClients;
+import dev.canaryrun.gcp.store.FirestorePolicyStore;
+import dev.canaryrun.gcp.store.FirestoreRolloutStore;
+import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.Outcome;
+import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.local.LocalControlPlane;
+import dev.canaryrun.memory.InMemoryEventPublisher;
+import dev.canaryrun.service.RolloutService;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The real parts the fault suite runs on: the Firestore emulator behind the production store,
+ * the local Cloud Run behind the production router (real HTTP revisions, real smoke checks),
+ * the four function classes as the Functions Framework builds them, and the ports wrapped in
+ * {@link Faults}. Only the judge is scripted: this suite is about delivery, not statistics.
+ */
+final class ChaosWorld implements AutoCloseable {
+  static final String REGION = Fixtures.REGION;
+  static final String STABLE_IMAGE = "localhost/chaos/app:v1";
+  /** Short dwell so that a release walks its steps within a few simulated minutes. */
+  static final String POLICY = """
+      {"steps": [{"percent": 5, "minDwellSeconds": 60, "maxDwellSeconds": 600},
+                 {"percent": 50, "minDwellSeconds": 60, "maxDwellSeconds": 600}]}
+      """;
+
+  final String project;
+  final MutableClock clock = new MutableClock(Instant.now());
+  final Faults faults;
+  final Firestore db;
+  final FirestoreRolloutStore store;
+  final LocalControlPlane plane = LocalControlPlane.start(0);
+  final CloudRunClients runClients;
+  final CloudRunTrafficRouter router;
+  /** Candidate revisions the scripted judge fails. */
+  final Set<String> failing = ConcurrentHashMap.newKeySet();
+  private final RolloutService service;
+  final Map<String, Consumer<CloudEvent>> functions;
+
+  ChaosWorld(String firestoreHost, String project, long seed, double faultProbability) {
+    this.project = project;
+    this.faults = new Faults(seed, faultProbability);
+    this.db = FirestoreClients.create(project, null, firestoreHost);
+    this.store = new FirestoreRolloutStore(db, clock);
+    this.runClients = CloudRunClients.create(Optional.of(plane.endpoint()));
+    this.router = new CloudRunTrafficRouter(runClients, project);
+    service = new RolloutService(new FaultyStore(store, faults),
+        new FirestorePolicyStore(db, REGION), new FaultyRouter(router, faults),
+        query -> Map.of(),
+        new HttpSmokeChecker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()),
+        new InMemoryEventPublisher(),
+        (state, settings, input) -> new Judgement(Verdict.of(Outcome.PASS, "scripted pass"),
+            new JudgeState(input.finalUntil(), state.values())),
+        clock, Duration.ofDays(1));
+    Controller controller = new Controller(service, REGION);
+    functions = Map.of(
+        "cloud-builds", new OnBuildFinished(controller)::accept,
+        "canaryrun-ticks", new OnPhaseTick(controller)::accept,
+        "canaryrun-alerts", new OnAlertFired(controller)::accept,
+        "canaryrun-commands", new OnCommand(controller)::accept);
+  }
+
+  /** A service serving the stable image, watched by canaryrun. */
+  void watch(String svc) throws Exception {
+    plane.cloudRun().createService("projects/" + project + "/locations/" + REGION, svc,
+        STABLE_IMAGE);
+    db.collection("policies").document(svc).set(Map.of("policy", POLICY, "region", REGION))
+        .get();
+  }
+
+  /** The messagePublished CloudEvent Eventarc would deliver for one Pub/Sub message. */
+  CloudEvent event(String topic, String messageId, String data, Map<String, String> attributes) {
+    Instant published = clock.instant();
+    return CloudEventBuilder.v1()
+        .withId(messageId)
+        .withSource(URI.create("//pubsub.googleapis.com/projects/" + project + "/topics/" + topic))
+        .withType("google.cloud.pubsub.topic.v1.messagePublished")
+        .withTime(published.atOffset(ZoneOffset.UTC))
+        .withDataContentType("application/json")
+        .withData(Fixtures.messagePublishedData(data.getBytes(StandardCharsets.UTF_8),
+            attributes, messageId, published, "projects/" + project + "/subscriptions/" + topic))
+        .build();
+  }
+
+  String buildJson(String svc, String buildId) {
+    return Fixtures.edit("cloudbuild/build-success.json")
+        .set("/id", buildId)
+        .set("/projectId", project)
+        .set("/finishTime", clock.instant().toString())
+        .set("/substitutions/_SERVICE_NAME", svc)
+        .set("/results/images", List.of(Map.of("name",
+            "europe-west1-docker.pkg.dev/" + project + "/cloud-run-source-deploy/" + svc + ":"
+                + buildId.substring(0, 7), "digest", "sha256:" + "ab".repeat(32))))
+        .text();
+  }
+
+  String incidentJson(String svc, String revision, String incidentId) {
+    return Fixtures.edit("monitoring/incident-open-canary.json")
+        .set("/incident/incident_id", incidentId)
+        .set("/incident/started_at", clock.instant().getEpochSecond())
+        .set("/incident/resource/labels/service_name", svc)
+        .set("/incident/resource/labels/configuration_name", svc)
+        .set("/incident/resource/labels/revision_name", revision)
+        .text();
+  }
+
+  static String commandJson(String svc, String command, String rolloutId) {
+    return "{\"schemaVersion\":1,\"command\":\"" + command + "\",\"service\":\"" + svc + "\","
+        + "\"rolloutId\":\"" + rolloutId + "\",\"reason\":\"chaos\",\"actor\":\"chaos@example.com\"}";
+  }
+
+  @Override
+  public void close() throws Exception {
+    service.close();
+    runClients.close();
+    db.close();
+    plane.close();
+  }
+}
