@@ -28,7 +28,7 @@ public final class Main {
     System.out.println("""
         usage: ./canaryrun <command> [flags]
           demo    the whole system on one machine: three releases, live view, summary
-                  (--rate N, --scenario FILE, --in-memory; docs/DEMO.md)
+                  (--rate N, --scenario FILE, --no-live; docs/DEMO.md)
           bench   compare canary judges on simulated traffic (--help for flags)
           tick-bench  one tick over many active rollouts through the real adapters
                   (--rollouts N; Firestore emulator + local Monitoring)
