@@ -3,13 +3,10 @@ package dev.canaryrun.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.run.v2.Service;
-import com.google.cloud.run.v2.TrafficTarget;
-import com.google.cloud.run.v2.UpdateServiceRequest;
 import dev.canaryrun.cli.demo.DemoScenario.Release;
 import dev.canaryrun.emulators.Emulators;
 import dev.canaryrun.functions.Env;
 import dev.canaryrun.local.LocalControlPlane;
-import dev.canaryrun.local.RecordedCall;
 import dev.canaryrun.local.publish.CloudBuildMessages;
 import dev.canaryrun.local.publish.MessagePublished;
 import dev.canaryrun.local.publish.MonitoringIncidents;
@@ -69,6 +66,9 @@ public final class Demo {
   private volatile Playing playing;
   private volatile boolean stopping;
   private volatile boolean finished;
+  /** Set once the summary is out with --keep: what the CLI needs to reach the kept state. */
+  private volatile DemoExports exports;
+  private volatile DemoBackend backend;
 
   /** The release on stage, for the live view. */
   private record Playing(String version, String rolloutId) {}
@@ -109,6 +109,13 @@ public final class Demo {
       }
       demo.close();
       return 1;
+    }
+    if (options.keep() && report.ok()) {
+      try {
+        new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl-C (the hook closes)
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     demo.close();
     return report.ok() ? 0 : 1;
@@ -176,7 +183,9 @@ public final class Demo {
       Thread.sleep(SETTLE.toMillis());
     }
     playing = null;
-    timers.shutdownNow();
+    if (!options.keep()) {
+      timers.shutdownNow();
+    }
     if (failure == null) {
       List<String> off = results.stream().filter(r -> !r.asExpected())
           .map(r -> r.release().version() + " expected " + r.release().expect() + " but "
@@ -191,6 +200,12 @@ public final class Demo {
     List<String> summary = Summary.render(report, view.width());
     summary.forEach(this::say);
     writeSummary(Summary.render(report, Integer.MAX_VALUE));
+    if (options.keep()) {
+      exports = new DemoExports(backend.emulators().firestoreHost(),
+          backend.emulators().pubsubHost(), plane.endpoint(), PROJECT, scenario.region());
+      this.backend = backend;
+      exports.lines().forEach(this::say);
+    }
     finished = true;
     return report;
   }
@@ -239,7 +254,7 @@ public final class Demo {
     return new ReleaseResult(release, r.map(Rollout::id).orElse(null), candidate,
         r.map(Rollout::state).orElse(null),
         r.isPresent() ? backend.store().audit(rolloutId) : List.of(), published, alertAt,
-        alertAt == null ? null : rollbackAtCloudRun(plane, candidate, alertAt), timedOut);
+        alertAt == null ? null : ReleaseResult.zeroAtCloudRun(plane, candidate, alertAt), timedOut);
   }
 
   private Instant raiseIncident(Release release, Rollout r, PubSubEmulatorBus bus) {
@@ -251,30 +266,6 @@ public final class Demo {
     say(String.format("  ! incident %s opened on %s: %s", incident, r.candidateRevision(),
         release.alert().policyName()));
     return at;
-  }
-
-  /** When local Cloud Run received the first update after {@code since} that left the
-   *  candidate no traffic: the moment users stopped reaching it. */
-  private static Instant rollbackAtCloudRun(LocalControlPlane plane, String candidate,
-      Instant since) {
-    if (candidate == null) {
-      return null;
-    }
-    for (RecordedCall c : plane.cloudRun().calls().of("UpdateService")) {
-      if (c.at().isBefore(since) || !(c.request() instanceof UpdateServiceRequest u)) {
-        continue;
-      }
-      int percent = 0;
-      for (TrafficTarget t : u.getService().getTrafficList()) {
-        if (t.getRevision().endsWith(candidate)) {
-          percent += t.getPercent();
-        }
-      }
-      if (percent == 0) {
-        return c.at();
-      }
-    }
-    return null;
   }
 
   /** The controller exactly as a deployed function builds it, from a function environment. */
@@ -311,7 +302,7 @@ public final class Demo {
 
   /** A lifecycle notification from canaryrun-events, as a chat bridge would show it. */
   private void lifecycleEvent(LiveView view, byte[] data) {
-    if (playing == null) {
+    if (playing == null && exports == null) {
       return; // the summary is being printed: a late notification would land in its middle
     }
     try {
@@ -351,6 +342,19 @@ public final class Demo {
       closeables.push(c);
     }
     return c;
+  }
+
+  /** With --keep, after {@link #run}: the environment for the CLI. */
+  public DemoExports exports() {
+    if (exports == null) {
+      throw new IllegalStateException("nothing kept: run with --keep, after run()");
+    }
+    return exports;
+  }
+
+  /** With --keep: stops every delivery to the functions (a controller outage, for drills). */
+  public void stopFunctions() {
+    backend.bus().close();
   }
 
   /** The JVM is going down (Ctrl-C, SIGTERM): stop what was started, say so if mid-run. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param liveView false to print only the start-up lines and the summary (tests)
  */
 public record DemoOptions(double rate, Path scenario, Path logDir,
-    boolean liveView, PrintStream out) {
+    boolean liveView, boolean keep, PrintStream out) {
 
   public static final double DEFAULT_RATE = 200;
   public static final Path DEFAULT_LOG_DIR = Path.of(".canaryrun");
@@ -26,13 +26,15 @@ public record DemoOptions(double rate, Path scenario, Path logDir,
   }
 
   static final String USAGE = """
-      usage: ./canaryrun demo [--rate N] [--scenario FILE] [--log-dir DIR] [--no-live]
+      usage: ./canaryrun demo [--rate N] [--scenario FILE] [--log-dir DIR] [--no-live] [--keep]
         --rate N         load on the service, requests per second (default 200)
         --scenario FILE  releases to play, JSON (docs/DEMO.md; default: v2 healthy, v3 raised
                          5xx, v4 hit by a Monitoring incident)
         --log-dir DIR    where logs go (default .canaryrun): functions.log, demo.log,
                          emulators/, summary.txt
         --no-live        no per-second live view, only the summary
+        --keep           after the summary, leave everything running and print the export
+                         lines for the CLI (./canaryrun status ...), until Ctrl-C
       """;
 
   /** Parses the flags after {@code demo}; throws IllegalArgumentException with the problem. */
@@ -40,6 +42,7 @@ public record DemoOptions(double rate, Path scenario, Path logDir,
     double rate = DEFAULT_RATE;
     Path scenario = null;
     boolean live = true;
+    boolean keep = false;
     Path logDir = DEFAULT_LOG_DIR;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -61,10 +64,11 @@ public record DemoOptions(double rate, Path scenario, Path logDir,
         case "--scenario" -> scenario = Path.of(value != null ? value : next(args, ++i, a));
         case "--log-dir" -> logDir = Path.of(value != null ? value : next(args, ++i, a));
         case "--no-live" -> live = false;
+        case "--keep" -> keep = true;
         default -> throw new IllegalArgumentException("unknown flag '" + args[i] + "'");
       }
     }
-    return new DemoOptions(rate, scenario, logDir, live, out);
+    return new DemoOptions(rate, scenario, logDir, live, keep, out);
   }
 
   private static String next(String[] args, int i, String flag) {

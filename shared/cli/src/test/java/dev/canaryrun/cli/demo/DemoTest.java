@@ -31,7 +31,8 @@ class DemoTest {
   void playsThreeReleasesToTheirExpectedOutcomes() throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    DemoOptions options = new DemoOptions(200, null, Path.of("target", "demo-test"), false, out);
+    DemoOptions options = new DemoOptions(200, null, Path.of("target", "demo-test"), false, false,
+        out);
     Demo demo = new Demo(options, DemoScenario.parse(resource("/fast-scenario.json"), "test"));
     DemoReport report;
     try {
