@@ -367,7 +367,7 @@ public final class Demo {
   }
 
   /** Closes what was started, newest first; safe to call twice (Ctrl-C after the end). */
-  void close() {
+  public void close() {
     while (true) {
       AutoCloseable c;
       synchronized (closeables) {

@@ -62,12 +62,18 @@ abstract class ControlCommand extends OperatorCommand {
       throw new UsageProblem("--reason must be 1 to " + CommandDecoder.MAX_REASON
           + " characters, got " + reason.length());
     }
+    // The whole command line is checked before anything is read or published.
+    Instant expiresAt = expiresAt();
+    ExpiryAction atExpiry = atExpiry();
+    if (atExpiry != null && expiresAt == null) {
+      throw new UsageProblem("--at-expiry needs --until");
+    }
     requireService(b, service);
     Rollout target = target(b);
     String actor = Identity.of(b.config(), ctx().env());
     // The rollout id resolved here goes into the command: the one this command watches.
     CommandMessage message = new CommandMessage(type(), service, target.id(), reason, actor,
-        expiresAt(), atExpiry());
+        expiresAt, atExpiry);
     String messageId = b.publish(message);
     String eventId = EventSource.COMMAND.eventId(messageId);
     Map<String, Object> result = new LinkedHashMap<>();
