@@ -38,6 +38,23 @@ resource "google_firestore_index" "rollouts_active" {
   }
 }
 
+# `canaryrun history SERVICE`: a service's rollouts, newest first (FirestoreRolloutHistory).
+resource "google_firestore_index" "rollouts_by_service" {
+  project    = var.project_id
+  database   = local.database_name
+  collection = "rollouts"
+
+  fields {
+    field_path = "service"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "createdAt"
+    order      = "DESCENDING"
+  }
+}
+
 # Processed event ids (rollouts/{id}/events/{eventId}) only matter while Pub/Sub may
 # redeliver; Firestore deletes them once expireAt has passed.
 resource "google_firestore_field" "events_ttl" {

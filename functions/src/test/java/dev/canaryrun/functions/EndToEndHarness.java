@@ -15,6 +15,8 @@ import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.store.FirestoreClients;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;
 import dev.canaryrun.local.LocalControlPlane;
+import dev.canaryrun.local.publish.CloudBuildMessages;
+import dev.canaryrun.local.publish.MonitoringIncidents;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutIds;
 import dev.canaryrun.rollout.RolloutState;
@@ -138,35 +140,25 @@ final class EndToEndHarness implements AutoCloseable {
     return s.getLatestReadyRevision().substring(s.getLatestReadyRevision().lastIndexOf('/') + 1);
   }
 
-  /** The fixture's SUCCESS build, made this service's and fresh; returns the rollout id. */
+  /** A fresh SUCCESS build of {@code service} (a new image); returns the rollout id. */
   String publishBuild(String service) throws Exception {
     String buildId = UUID.randomUUID().toString();
-    Instant now = Instant.now();
-    String repo = "europe-west1-docker.pkg.dev/" + project + "/cloud-run-source-deploy/" + service;
-    String json = Fixtures.edit("cloudbuild/build-success.json")
-        .set("/id", buildId)
-        .set("/projectId", project)
-        .set("/finishTime", now.toString())
-        .set("/substitutions/_SERVICE_NAME", service)
-        .set("/results/images", List.of(Map.of("name", repo + ":" + buildId.substring(0, 7),
-            "digest", "sha256:" + sha(buildId))))
-        .text();
-    publish("cloud-builds", json, Map.of("buildId", buildId, "status", "SUCCESS"));
+    String image = "europe-west1-docker.pkg.dev/" + project + "/cloud-run-source-deploy/"
+        + service + ":" + buildId.substring(0, 7);
+    publish("cloud-builds", CloudBuildMessages.success(project, buildId, service, REGION, image,
+        Instant.now()), CloudBuildMessages.attributes(buildId, "SUCCESS"));
     return RolloutIds.forBuild(service, buildId);
   }
 
   /** An incident notification (schema 1.2) opened or closed on a revision. */
   String publishIncident(String service, String revision, boolean open) throws Exception {
-    String json = Fixtures.edit("monitoring/incident-open-canary.json")
-        .set("/incident/incident_id", "0." + UUID.randomUUID().toString().substring(0, 12))
-        .set("/incident/state", open ? "open" : "closed")
-        .set("/incident/started_at", Instant.now().getEpochSecond())
-        .set("/incident/ended_at", open ? null : Instant.now().getEpochSecond())
-        .set("/incident/resource/labels/service_name", service)
-        .set("/incident/resource/labels/configuration_name", service)
-        .set("/incident/resource/labels/revision_name", revision)
-        .text();
-    return publish("canaryrun-alerts", json, Map.of());
+    MonitoringIncidents incidents =
+        new MonitoringIncidents(project, service, REGION, service + " 5xx rate");
+    String id = "0." + UUID.randomUUID().toString().substring(0, 12);
+    Instant now = Instant.now();
+    String summary = "5xx rate of " + revision + " is above the threshold";
+    return publish("canaryrun-alerts", open ? incidents.open(id, revision, summary, now)
+        : incidents.closed(id, revision, summary, now, now), Map.of());
   }
 
   String publishCommand(String service, String command, String rolloutId) throws Exception {
@@ -243,15 +235,6 @@ final class EndToEndHarness implements AutoCloseable {
     throw new AssertionError("rollout " + rolloutId + " did not reach " + state + " in "
         + timeout.toSeconds() + " s; last: " + r.map(x -> x.state() + " (" + x.reason() + ")")
         .orElse("absent"));
-  }
-
-  private static String sha(String s) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest
-          .getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

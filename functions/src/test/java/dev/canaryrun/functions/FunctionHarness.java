@@ -3,6 +3,7 @@ package dev.canaryrun.functions;
 import dev.canaryrun.fixtures.Fixtures;
 import dev.canaryrun.fixtures.MutableClock;
 import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.local.publish.MessagePublished;
 import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.judge.Outcome;
@@ -97,16 +98,8 @@ final class FunctionHarness {
   }
 
   CloudEvent event(byte[] payload, Map<String, String> attributes, String messageId) {
-    Instant published = clock.instant();
-    return CloudEventBuilder.v1()
-        .withId(messageId)
-        .withSource(URI.create("//pubsub.googleapis.com/projects/shop-prod/topics/canaryrun"))
-        .withType("google.cloud.pubsub.topic.v1.messagePublished")
-        .withTime(published.atOffset(ZoneOffset.UTC))
-        .withDataContentType("application/json")
-        .withData(Fixtures.messagePublishedData(payload, attributes, messageId, published,
-            "projects/shop-prod/subscriptions/eventarc-test"))
-        .build();
+    return MessagePublished.event("shop-prod", "canaryrun", "eventarc-test", payload,
+        attributes, messageId, clock.instant());
   }
 
   CloudEvent fixture(String name) {
@@ -122,7 +115,7 @@ final class FunctionHarness {
     return CloudEventBuilder.v1()
         .withId(String.valueOf(messageIds.incrementAndGet()))
         .withSource(URI.create("//pubsub.googleapis.com/projects/shop-prod/topics/canaryrun"))
-        .withType("google.cloud.pubsub.topic.v1.messagePublished")
+        .withType(MessagePublished.TYPE)
         .withTime(clock.instant().atOffset(ZoneOffset.UTC))
         .withData(ceData)
         .build();

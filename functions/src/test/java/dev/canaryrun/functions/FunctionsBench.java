@@ -3,7 +3,8 @@ package dev.canaryrun.functions;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.UpdateServiceRequest;
 import com.google.cloud.functions.invoker.runner.Invoker;
-import dev.canaryrun.fixtures.emulator.Emulators;
+import dev.canaryrun.emulators.Emulators;
+import dev.canaryrun.local.publish.MessagePublished;
 import dev.canaryrun.local.RecordedCall;
 import dev.canaryrun.rollout.RolloutState;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -69,16 +69,15 @@ public final class FunctionsBench {
         FunctionsBench.class.getClassLoader());
     invoker.startTestServer();
     long started = System.nanoTime();
-    String body = "{\"message\":{\"data\":\"" + Base64.getEncoder().encodeToString(
-        "{}".getBytes(StandardCharsets.UTF_8)) + "\",\"messageId\":\"1\",\"publishTime\":\""
-        + Instant.now() + "\"}}";
+    byte[] body = MessagePublished.data("{}".getBytes(StandardCharsets.UTF_8), Map.of(), "1",
+        Instant.now(), "projects/bench/subscriptions/OnPhaseTick");
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + port + "/"))
         .header("ce-specversion", "1.0").header("ce-id", "1")
         .header("ce-source", "//pubsub.googleapis.com/projects/bench/topics/canaryrun-ticks")
         .header("ce-type", DeploymentContract.EVENT_TYPE)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     long handled = System.nanoTime();
     invoker.stopServer();

@@ -19,16 +19,14 @@ import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.local.LocalControlPlane;
+import dev.canaryrun.local.publish.MessagePublished;
 import dev.canaryrun.memory.InMemoryEventPublisher;
 import dev.canaryrun.service.RolloutService;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,16 +95,8 @@ final class ChaosWorld implements AutoCloseable {
 
   /** The messagePublished CloudEvent Eventarc would deliver for one Pub/Sub message. */
   CloudEvent event(String topic, String messageId, String data, Map<String, String> attributes) {
-    Instant published = clock.instant();
-    return CloudEventBuilder.v1()
-        .withId(messageId)
-        .withSource(URI.create("//pubsub.googleapis.com/projects/" + project + "/topics/" + topic))
-        .withType("google.cloud.pubsub.topic.v1.messagePublished")
-        .withTime(published.atOffset(ZoneOffset.UTC))
-        .withDataContentType("application/json")
-        .withData(Fixtures.messagePublishedData(data.getBytes(StandardCharsets.UTF_8),
-            attributes, messageId, published, "projects/" + project + "/subscriptions/" + topic))
-        .build();
+    return MessagePublished.event(project, topic, topic, data.getBytes(StandardCharsets.UTF_8),
+        attributes, messageId, clock.instant());
   }
 
   String buildJson(String svc, String buildId) {

@@ -48,6 +48,14 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
     return !state().terminal() || traffic().pending() || status.settleAt() != null;
   }
 
+  /**
+   * Whether the outcome is final and applied: a terminal state whose split Cloud Run has
+   * confirmed. The settling check may still follow ({@link #active()} stays true until then).
+   */
+  public boolean ended() {
+    return state().terminal() && !traffic().pending();
+  }
+
   /** As the store saved it. */
   public Rollout stored(long newVersion, Instant savedAt) {
     return new Rollout(spec, status, newVersion, savedAt);

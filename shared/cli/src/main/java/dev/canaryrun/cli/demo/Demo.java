@@ -2,28 +2,19 @@ package dev.canaryrun.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.monitoring.v3.MetricServiceClient;
 import com.google.cloud.run.v2.Service;
-import com.google.cloud.run.v2.TrafficTarget;
-import com.google.cloud.run.v2.UpdateServiceRequest;
 import dev.canaryrun.cli.demo.DemoScenario.Release;
-import dev.canaryrun.fixtures.emulator.Emulators;
+import dev.canaryrun.emulators.Emulators;
 import dev.canaryrun.functions.Env;
-import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
-import dev.canaryrun.gcp.monitoring.MonitoringClients;
-import dev.canaryrun.gcp.run.CloudRunClients;
-import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
-import dev.canaryrun.gcp.smoke.HttpSmokeChecker;
-import dev.canaryrun.judge.SequentialJudge;
 import dev.canaryrun.local.LocalControlPlane;
-import dev.canaryrun.local.RecordedCall;
+import dev.canaryrun.local.publish.CloudBuildMessages;
+import dev.canaryrun.local.publish.MessagePublished;
+import dev.canaryrun.local.publish.MonitoringIncidents;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutIds;
 import dev.canaryrun.rollout.RolloutState;
-import dev.canaryrun.service.RolloutService;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -42,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./canaryrun demo}: the whole system on one machine. Starts the Firestore and Pub/Sub
- * emulators (or the in-memory fallback), the local Cloud Run + Monitoring control plane, the
+ * emulators, the local Cloud Run + Monitoring control plane, the
  * four functions behind subscriptions of their topics, a load generator and a one-second
  * ticker (the local Cloud Scheduler), then plays the scenario's releases one after the other
  * by publishing what Cloud Build and Cloud Monitoring would publish, and reports how each
@@ -65,6 +56,8 @@ public final class Demo {
   static final int WARM_UP_REQUESTS = 1500;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Cloud Scheduler's message: the tick of every active rollout. */
+  private static final byte[] EMPTY_TICK = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final DemoOptions options;
   private final DemoScenario scenario;
@@ -73,6 +66,9 @@ public final class Demo {
   private volatile Playing playing;
   private volatile boolean stopping;
   private volatile boolean finished;
+  /** Set once the summary is out with --keep: what the CLI needs to reach the kept state. */
+  private volatile DemoExports exports;
+  private volatile DemoBackend backend;
 
   /** The release on stage, for the live view. */
   private record Playing(String version, String rolloutId) {}
@@ -114,6 +110,13 @@ public final class Demo {
       demo.close();
       return 1;
     }
+    if (options.keep() && report.ok()) {
+      try {
+        new java.util.concurrent.CountDownLatch(1).await(); // until Ctrl-C (the hook closes)
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     demo.close();
     return report.ok() ? 0 : 1;
   }
@@ -140,10 +143,11 @@ public final class Demo {
     say("  state and messages: " + backend.describe());
 
     DemoFunctions functions = track(functions(plane, backend));
-    MessageBus bus = backend.bus();
+    PubSubEmulatorBus bus = backend.bus();
     for (String topic : List.of(Topics.BUILDS, Topics.TICKS, Topics.ALERTS, Topics.COMMANDS)) {
       var function = functions.forTopic(topic);
-      bus.subscribe(topic, m -> function.accept(PubSubCloudEvents.of(PROJECT, m)));
+      bus.subscribe(topic, m -> function.accept(MessagePublished.event(PROJECT, m.topic(),
+          m.subscription(), m.data(), m.attributes(), m.messageId(), m.publishTime())));
     }
     LiveView view = new LiveView(options.out(), plane, service.getName(), started);
     bus.subscribe(Topics.EVENTS, m -> lifecycleEvent(view, m.data()));
@@ -154,8 +158,8 @@ public final class Demo {
     ScheduledExecutorService timers =
         Executors.newScheduledThreadPool(2, LoadGenerator.daemon("demo-timer"));
     track((AutoCloseable) timers::shutdownNow);
-    timers.scheduleAtFixedRate(() -> publishQuietly(bus, Topics.TICKS, Payloads.emptyTick(),
-        Map.of()), 0, TICK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    timers.scheduleAtFixedRate(() -> publishQuietly(bus, Topics.TICKS, EMPTY_TICK),
+        0, TICK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     if (options.liveView()) {
       timers.scheduleAtFixedRate(() -> liveLine(view, backend), 1, 1, TimeUnit.SECONDS);
     }
@@ -179,7 +183,9 @@ public final class Demo {
       Thread.sleep(SETTLE.toMillis());
     }
     playing = null;
-    timers.shutdownNow();
+    if (!options.keep()) {
+      timers.shutdownNow();
+    }
     if (failure == null) {
       List<String> off = results.stream().filter(r -> !r.asExpected())
           .map(r -> r.release().version() + " expected " + r.release().expect() + " but "
@@ -194,6 +200,12 @@ public final class Demo {
     List<String> summary = Summary.render(report, view.width());
     summary.forEach(this::say);
     writeSummary(Summary.render(report, Integer.MAX_VALUE));
+    if (options.keep()) {
+      exports = new DemoExports(backend.emulators().firestoreHost(),
+          backend.emulators().pubsubHost(), plane.endpoint(), PROJECT, scenario.region());
+      this.backend = backend;
+      exports.lines().forEach(this::say);
+    }
     finished = true;
     return report;
   }
@@ -204,12 +216,13 @@ public final class Demo {
     String buildId = UUID.randomUUID().toString();
     String rolloutId = RolloutIds.forBuild(scenario.service(), buildId);
     // The build pins the image by digest; tell local Cloud Run what that digest behaves like.
-    plane.cloudRun().defineImage(Payloads.digestOf(release.image()), release.behaviour());
+    plane.cloudRun().defineImage(CloudBuildMessages.digestOf(release.image()),
+        release.behaviour());
     playing = new Playing(release.version(), rolloutId);
     Instant published = clock.instant();
-    backend.bus().publish(Topics.BUILDS, Payloads.buildSuccess(PROJECT, buildId,
+    backend.bus().publish(Topics.BUILDS, CloudBuildMessages.success(PROJECT, buildId,
             scenario.service(), scenario.region(), release.image(), published),
-        Map.of("buildId", buildId, "status", "SUCCESS"));
+        CloudBuildMessages.attributes(buildId, "SUCCESS"));
 
     Instant canaryAt = null;
     Instant alertAt = null;
@@ -227,7 +240,7 @@ public final class Demo {
             && !now.isBefore(canaryAt.plus(release.alert().at()))) {
           alertAt = raiseIncident(release, x, backend.bus());
         }
-        if (!x.active()) {
+        if (x.ended()) { // its settling check runs on in the background
           break;
         }
       }
@@ -241,92 +254,38 @@ public final class Demo {
     return new ReleaseResult(release, r.map(Rollout::id).orElse(null), candidate,
         r.map(Rollout::state).orElse(null),
         r.isPresent() ? backend.store().audit(rolloutId) : List.of(), published, alertAt,
-        alertAt == null ? null : rollbackAtCloudRun(plane, candidate, alertAt), timedOut);
+        alertAt == null ? null : ReleaseResult.zeroAtCloudRun(plane, candidate, alertAt), timedOut);
   }
 
-  private Instant raiseIncident(Release release, Rollout r, MessageBus bus) {
+  private Instant raiseIncident(Release release, Rollout r, PubSubEmulatorBus bus) {
     Instant at = clock.instant();
     String incident = "0." + Long.toHexString(UUID.randomUUID().getMostSignificantBits() >>> 8);
-    bus.publish(Topics.ALERTS, Payloads.incidentOpen(PROJECT, incident, scenario.service(),
-        scenario.region(), r.candidateRevision(), release.alert().policyName(),
+    bus.publish(Topics.ALERTS, new MonitoringIncidents(PROJECT, scenario.service(),
+        scenario.region(), release.alert().policyName()).open(incident, r.candidateRevision(),
         release.alert().summary(), at), Map.of());
     say(String.format("  ! incident %s opened on %s: %s", incident, r.candidateRevision(),
         release.alert().policyName()));
     return at;
   }
 
-  /** When local Cloud Run received the first update after {@code since} that left the
-   *  candidate no traffic: the moment users stopped reaching it. */
-  private static Instant rollbackAtCloudRun(LocalControlPlane plane, String candidate,
-      Instant since) {
-    if (candidate == null) {
-      return null;
-    }
-    for (RecordedCall c : plane.cloudRun().calls().of("UpdateService")) {
-      if (c.at().isBefore(since) || !(c.request() instanceof UpdateServiceRequest u)) {
-        continue;
-      }
-      int percent = 0;
-      for (TrafficTarget t : u.getService().getTrafficList()) {
-        if (t.getRevision().endsWith(candidate)) {
-          percent += t.getPercent();
-        }
-      }
-      if (percent == 0) {
-        return c.at();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * With the emulators, the controller is built by functions/ from a function environment, as
-   * deployed; in memory it is built here around the in-memory ports, with the same adapters
-   * for Cloud Run and Monitoring as the deployed wiring.
-   */
+  /** The controller exactly as a deployed function builds it, from a function environment. */
   private DemoFunctions functions(LocalControlPlane plane, DemoBackend backend) {
-    Optional<Emulators> emulators = backend.emulators();
-    if (emulators.isPresent()) {
-      say("  controller: Controller.fromEnvironment, as a deployed function builds it");
-      return DemoFunctions.fromEnvironment(Map.of(
-          Env.PROJECT, PROJECT,
-          Env.REGION, scenario.region(),
-          Env.RUN_ENDPOINT, plane.endpoint(),
-          Env.MONITORING_ENDPOINT, plane.endpoint(),
-          Env.FIRESTORE_EMULATOR_HOST, emulators.get().firestoreHost(),
-          Env.PUBSUB_EMULATOR_HOST, emulators.get().pubsubHost()), clock);
-    }
-    CloudRunClients run = track(CloudRunClients.create(Optional.of(plane.endpoint())));
-    MetricServiceClient monitoring =
-        track(MonitoringClients.create(Optional.of(plane.endpoint())));
-    RolloutService controller = new RolloutService(backend.store(), backend.policies(),
-        new CloudRunTrafficRouter(run, PROJECT),
-        new CloudMonitoringMetricsReader(monitoring, PROJECT),
-        new HttpSmokeChecker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .build()),
-        backend.publisher(), new SequentialJudge(), clock,
-        Duration.ofSeconds(Env.DEFAULT_MAX_EVENT_AGE_SECONDS));
-    return DemoFunctions.withPorts(controller, scenario.region());
+    Emulators emulators = backend.emulators();
+    return DemoFunctions.fromEnvironment(Map.of(
+        Env.PROJECT, PROJECT,
+        Env.REGION, scenario.region(),
+        Env.RUN_ENDPOINT, plane.endpoint(),
+        Env.MONITORING_ENDPOINT, plane.endpoint(),
+        Env.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost(),
+        Env.PUBSUB_EMULATOR_HOST, emulators.pubsubHost()), clock);
   }
 
+  /** The Firestore and Pub/Sub emulators; their absence fails with how to install them. */
   private DemoBackend backend() {
-    if (!options.inMemory()) {
-      System.setProperty(Emulators.LOG_DIR_PROPERTY,
-          options.logDir().resolve("emulators").toString());
-      try {
-        Emulators emulators = Emulators.shared();
-        track(emulators);
-        return DemoBackend.emulators(emulators, PROJECT, scenario, clock);
-      } catch (IllegalStateException e) {
-        String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
-            .orElse("");
-        say("  notice: Firestore/Pub/Sub emulators unavailable (" + why + "): using the "
-            + "in-memory store and an in-process bus");
-      }
-    }
-    return DemoBackend.inMemory(PROJECT, scenario, clock, (m, e) -> say("  ! message "
-        + m.messageId() + " on " + m.topic() + " dead-lettered after "
-        + InProcessBus.MAX_DELIVERIES + " deliveries: " + e));
+    System.setProperty(Emulators.LOG_DIR_PROPERTY,
+        options.logDir().resolve("emulators").toString());
+    Emulators emulators = track(Emulators.shared());
+    return DemoBackend.emulators(emulators, PROJECT, scenario, clock);
   }
 
   private void liveLine(LiveView view, DemoBackend backend) {
@@ -343,7 +302,7 @@ public final class Demo {
 
   /** A lifecycle notification from canaryrun-events, as a chat bridge would show it. */
   private void lifecycleEvent(LiveView view, byte[] data) {
-    if (playing == null) {
+    if (playing == null && exports == null) {
       return; // the summary is being printed: a late notification would land in its middle
     }
     try {
@@ -355,10 +314,9 @@ public final class Demo {
     }
   }
 
-  private static void publishQuietly(MessageBus bus, String topic, byte[] data,
-      Map<String, String> attributes) {
+  private static void publishQuietly(PubSubEmulatorBus bus, String topic, byte[] data) {
     try {
-      bus.publish(topic, data, attributes);
+      bus.publish(topic, data, Map.of());
     } catch (RuntimeException e) {
       // A missed tick is what Cloud Scheduler does on a bad minute; the next one comes.
     }
@@ -386,6 +344,19 @@ public final class Demo {
     return c;
   }
 
+  /** With --keep, after {@link #run}: the environment for the CLI. */
+  public DemoExports exports() {
+    if (exports == null) {
+      throw new IllegalStateException("nothing kept: run with --keep, after run()");
+    }
+    return exports;
+  }
+
+  /** With --keep: stops every delivery to the functions (a controller outage, for drills). */
+  public void stopFunctions() {
+    backend.bus().close();
+  }
+
   /** The JVM is going down (Ctrl-C, SIGTERM): stop what was started, say so if mid-run. */
   private void interrupted() {
     stopping = true;
@@ -396,7 +367,7 @@ public final class Demo {
   }
 
   /** Closes what was started, newest first; safe to call twice (Ctrl-C after the end). */
-  void close() {
+  public void close() {
     while (true) {
       AutoCloseable c;
       synchronized (closeables) {

@@ -1,47 +1,31 @@
 package dev.canaryrun.cli.demo;
 
 import com.google.cloud.firestore.Firestore;
-import dev.canaryrun.fixtures.emulator.Emulators;
-import dev.canaryrun.gcp.pubsub.PubSubClients;
-import dev.canaryrun.gcp.pubsub.PubSubEventPublisher;
+import dev.canaryrun.emulators.Emulators;
 import dev.canaryrun.gcp.store.FirestoreClients;
-import dev.canaryrun.gcp.store.FirestorePolicyStore;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;
-import dev.canaryrun.memory.InMemoryPolicyStore;
-import dev.canaryrun.memory.InMemoryRolloutStore;
-import dev.canaryrun.policy.PolicyJson;
-import dev.canaryrun.port.EventPublisher;
-import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.RolloutStore;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
 
 /**
  * Where the controller's state and messages live in the demo: the Firestore and Pub/Sub
- * emulators (the real adapters, as deployed), or, when the emulators are not installed or
- * {@code --in-memory} is given, the in-memory store and an in-process bus.
+ * emulators, through the real adapters, as deployed. The demo reads the rollouts it plays
+ * through the same {@link RolloutStore} as the functions, and publishes on the same topics.
  */
 final class DemoBackend implements AutoCloseable {
-  private final String description;
-  private final RolloutStore store;
-  private final PolicyStore policies;
-  private final EventPublisher publisher;
-  private final MessageBus bus;
-  private final AutoCloseable resources;
   private final Emulators emulators;
+  private final Firestore db;
+  private final RolloutStore store;
+  private final PubSubEmulatorBus bus;
 
-  private DemoBackend(String description, RolloutStore store, PolicyStore policies,
-      EventPublisher publisher, MessageBus bus, AutoCloseable resources, Emulators emulators) {
+  private DemoBackend(Emulators emulators, Firestore db, RolloutStore store,
+      PubSubEmulatorBus bus) {
     this.emulators = emulators;
-    this.description = description;
+    this.db = db;
     this.store = store;
-    this.policies = policies;
-    this.publisher = publisher;
     this.bus = bus;
-    this.resources = resources;
   }
 
   /** Writes {@code policies/{service}} as Terraform would, then reads through the adapters. */
@@ -58,59 +42,31 @@ final class DemoBackend implements AutoCloseable {
       throw new IllegalStateException("cannot write the demo policy to the Firestore emulator at "
           + emulators.firestoreHost() + ": " + e.getCause(), e);
     }
-    PubSubClients clients = PubSubClients.emulator(projectId, emulators.pubsubHost());
-    PubSubEventPublisher publisher =
-        new PubSubEventPublisher(clients, Topics.EVENTS, Topics.TICKS, clock);
-    MessageBus bus = new PubSubEmulatorBus(projectId, emulators.pubsubHost());
-    return new DemoBackend("Firestore emulator at " + emulators.firestoreHost() + ", "
-        + bus.describe(),
-        new FirestoreRolloutStore(db, clock), new FirestorePolicyStore(db, scenario.region()),
-        publisher, bus, () -> {
-          bus.close();
-          publisher.close();
-          clients.close();
-          db.close();
-        }, emulators);
+    return new DemoBackend(emulators, db, new FirestoreRolloutStore(db, clock),
+        new PubSubEmulatorBus(projectId, emulators.pubsubHost()));
   }
 
-  static DemoBackend inMemory(String projectId, DemoScenario scenario, Clock clock,
-      BiConsumer<BusMessage, Exception> deadLetter) {
-    InProcessBus bus = new InProcessBus(projectId, clock, deadLetter);
-    InMemoryPolicyStore policies = new InMemoryPolicyStore()
-        .watch(scenario.service(), scenario.region(), PolicyJson.parse(scenario.policyJson()));
-    return new DemoBackend("in-memory store, " + bus.describe(), new InMemoryRolloutStore(clock),
-        policies, new BusEventPublisher(bus, clock), bus, bus, null);
-  }
-
-  /** The emulators when the backend runs on them; empty in-memory. */
-  Optional<Emulators> emulators() {
-    return Optional.ofNullable(emulators);
+  Emulators emulators() {
+    return emulators;
   }
 
   String describe() {
-    return description;
+    return "Firestore emulator at " + emulators.firestoreHost() + ", " + bus.describe();
   }
 
   RolloutStore store() {
     return store;
   }
 
-  PolicyStore policies() {
-    return policies;
-  }
-
-  EventPublisher publisher() {
-    return publisher;
-  }
-
-  MessageBus bus() {
+  PubSubEmulatorBus bus() {
     return bus;
   }
 
   @Override
   public void close() {
+    bus.close();
     try {
-      resources.close();
+      db.close();
     } catch (Exception e) {
       // closing at exit: nothing left to protect
     }

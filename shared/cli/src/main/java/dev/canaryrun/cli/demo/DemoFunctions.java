@@ -6,7 +6,6 @@ import dev.canaryrun.functions.OnAlertFired;
 import dev.canaryrun.functions.OnBuildFinished;
 import dev.canaryrun.functions.OnCommand;
 import dev.canaryrun.functions.OnPhaseTick;
-import dev.canaryrun.service.RolloutService;
 import java.time.Clock;
 import java.util.Map;
 
@@ -26,11 +25,6 @@ record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
   /** The controller exactly as a deployed function wires it, from a function environment. */
   static DemoFunctions fromEnvironment(Map<String, String> env, Clock clock) {
     return install(Controller.fromEnvironment(env, clock));
-  }
-
-  /** A controller around ports the demo built (in-memory mode). */
-  static DemoFunctions withPorts(RolloutService service, String defaultRegion) {
-    return install(new Controller(service, defaultRegion));
   }
 
   private static DemoFunctions install(Controller controller) {

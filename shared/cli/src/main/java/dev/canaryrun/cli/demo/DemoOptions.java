@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param scenario null for the default scenario shipped as a resource
  * @param liveView false to print only the start-up lines and the summary (tests)
  */
-public record DemoOptions(double rate, Path scenario, boolean inMemory, Path logDir,
-    boolean liveView, PrintStream out) {
+public record DemoOptions(double rate, Path scenario, Path logDir,
+    boolean liveView, boolean keep, PrintStream out) {
 
   public static final double DEFAULT_RATE = 200;
   public static final Path DEFAULT_LOG_DIR = Path.of(".canaryrun");
@@ -26,22 +26,23 @@ public record DemoOptions(double rate, Path scenario, boolean inMemory, Path log
   }
 
   static final String USAGE = """
-      usage: ./canaryrun demo [--rate N] [--scenario FILE] [--in-memory] [--log-dir DIR] [--no-live]
+      usage: ./canaryrun demo [--rate N] [--scenario FILE] [--log-dir DIR] [--no-live] [--keep]
         --rate N         load on the service, requests per second (default 200)
         --scenario FILE  releases to play, JSON (docs/DEMO.md; default: v2 healthy, v3 raised
                          5xx, v4 hit by a Monitoring incident)
-        --in-memory      in-memory store and in-process bus even if the emulators are installed
         --log-dir DIR    where logs go (default .canaryrun): functions.log, demo.log,
                          emulators/, summary.txt
         --no-live        no per-second live view, only the summary
+        --keep           after the summary, leave everything running and print the export
+                         lines for the CLI (./canaryrun status ...), until Ctrl-C
       """;
 
   /** Parses the flags after {@code demo}; throws IllegalArgumentException with the problem. */
   public static DemoOptions parse(String[] args, PrintStream out) {
     double rate = DEFAULT_RATE;
     Path scenario = null;
-    boolean inMemory = false;
     boolean live = true;
+    boolean keep = false;
     Path logDir = DEFAULT_LOG_DIR;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -62,12 +63,12 @@ public record DemoOptions(double rate, Path scenario, boolean inMemory, Path log
         }
         case "--scenario" -> scenario = Path.of(value != null ? value : next(args, ++i, a));
         case "--log-dir" -> logDir = Path.of(value != null ? value : next(args, ++i, a));
-        case "--in-memory" -> inMemory = true;
         case "--no-live" -> live = false;
+        case "--keep" -> keep = true;
         default -> throw new IllegalArgumentException("unknown flag '" + args[i] + "'");
       }
     }
-    return new DemoOptions(rate, scenario, inMemory, logDir, live, out);
+    return new DemoOptions(rate, scenario, logDir, live, keep, out);
   }
 
   private static String next(String[] args, int i, String flag) {

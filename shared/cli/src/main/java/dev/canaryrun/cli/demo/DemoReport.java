@@ -8,13 +8,13 @@ import java.util.List;
  *
  * @param failure why the run failed (a release off script, the deadline); null when it did not
  */
-record DemoReport(List<ReleaseResult> releases, String backend, double rate, Duration wall,
+public record DemoReport(List<ReleaseResult> releases, String backend, double rate, Duration wall,
     String failure) {
-  DemoReport {
+  public DemoReport {
     releases = List.copyOf(releases);
   }
 
-  boolean ok() {
+  public boolean ok() {
     return failure == null;
   }
 }

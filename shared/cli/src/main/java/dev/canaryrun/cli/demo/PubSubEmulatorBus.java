@@ -40,9 +40,11 @@ import java.util.logging.Logger;
 /**
  * The canaryrun topics on the Pub/Sub emulator, each with one pull subscription named after
  * its function: the same path a message takes from Cloud Build or Cloud Monitoring to the
- * function's trigger, with the demo pulling where Eventarc would push.
+ * function's trigger, with the demo pulling where Eventarc would push. At-least-once like
+ * Pub/Sub: a handler that throws gets the message again (a function that rethrows a transient
+ * failure relies on exactly that).
  */
-final class PubSubEmulatorBus implements MessageBus {
+final class PubSubEmulatorBus implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("canaryrun.demo.bus");
   static final Duration POLL_INTERVAL = Duration.ofMillis(20);
   static final Duration NACK_BACKOFF = Duration.ofMillis(200);
@@ -71,14 +73,14 @@ final class PubSubEmulatorBus implements MessageBus {
     }
   }
 
-  @Override
-  public String describe() {
-    return "Pub/Sub emulator at " + host;
+  /** Handles one delivery; throwing nacks it (redelivery). */
+  @FunctionalInterface
+  interface Handler {
+    void handle(BusMessage message) throws Exception;
   }
 
-  @Override
-  public String projectId() {
-    return projectId;
+  String describe() {
+    return "Pub/Sub emulator at " + host;
   }
 
   private void createTopicsAndSubscriptions() {
@@ -104,8 +106,8 @@ final class PubSubEmulatorBus implements MessageBus {
     }
   }
 
-  @Override
-  public String publish(String topic, byte[] data, Map<String, String> attributes) {
+  /** Publishes and waits until the emulator accepted it; returns the message id. */
+  String publish(String topic, byte[] data, Map<String, String> attributes) {
     Publisher p = publishers.computeIfAbsent(topic, t -> {
       try {
         return Publisher.newBuilder(TopicName.of(projectId, t))
@@ -138,8 +140,7 @@ final class PubSubEmulatorBus implements MessageBus {
    * to time, and the stream's messages then go nowhere until their ack deadline. Unary pulls
    * never reset anything.
    */
-  @Override
-  public void subscribe(String topic, Handler handler) {
+  void subscribe(String topic, Handler handler) {
     String subscription = ProjectSubscriptionName.format(projectId, Topics.subscription(topic));
     Thread t = new Thread(() -> pullLoop(topic, subscription, handler), "pull-" + topic);
     t.setDaemon(true);

@@ -2,6 +2,10 @@ package dev.canaryrun.cli.demo;
 
 import dev.canaryrun.cli.demo.DemoScenario.Expectation;
 import dev.canaryrun.cli.demo.DemoScenario.Release;
+import com.google.cloud.run.v2.TrafficTarget;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import dev.canaryrun.local.LocalControlPlane;
+import dev.canaryrun.local.RecordedCall;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.RolloutState;
 import java.time.Duration;
@@ -97,5 +101,29 @@ record ReleaseResult(Release release, String rolloutId, String candidateRevision
       return Optional.empty();
     }
     return finishedAt().map(f -> Duration.between(publishedAt, f));
+  }
+
+  /** When local Cloud Run received the first update after {@code since} that left the
+   *  candidate no traffic: the moment users stopped reaching it. */
+  static Instant zeroAtCloudRun(LocalControlPlane plane, String candidate,
+      Instant since) {
+    if (candidate == null) {
+      return null;
+    }
+    for (RecordedCall c : plane.cloudRun().calls().of("UpdateService")) {
+      if (c.at().isBefore(since) || !(c.request() instanceof UpdateServiceRequest u)) {
+        continue;
+      }
+      int percent = 0;
+      for (TrafficTarget t : u.getService().getTrafficList()) {
+        if (t.getRevision().endsWith(candidate)) {
+          percent += t.getPercent();
+        }
+      }
+      if (percent == 0) {
+        return c.at();
+      }
+    }
+    return null;
   }
 }

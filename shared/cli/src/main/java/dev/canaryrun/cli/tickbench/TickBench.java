@@ -5,7 +5,7 @@ import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
-import dev.canaryrun.fixtures.emulator.Emulators;
+import dev.canaryrun.emulators.Emulators;
 import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
 import dev.canaryrun.gcp.monitoring.MonitoringClients;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;

@@ -1,6 +1,7 @@
 package dev.canaryrun.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The demo's orchestration end to end, in-memory mode (no emulators needed): real local Cloud
- * Run and Monitoring over gRPC, the real adapters and judge, the functions fed CloudEvents from
- * the in-process bus, load at 200 req/s. Shorter dwells than the default scenario keep it
+ * The demo's orchestration end to end, as {@code ./canaryrun demo} runs it: the Firestore and
+ * Pub/Sub emulators, real local Cloud Run and Monitoring over gRPC, the real adapters and
+ * judge, the functions fed CloudEvents from their subscriptions, load at 200 req/s. Shorter dwells than the default scenario keep it
  * under a minute; the outcomes asserted are the README's three.
  */
 class DemoTest {
@@ -30,7 +31,7 @@ class DemoTest {
   void playsThreeReleasesToTheirExpectedOutcomes() throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    DemoOptions options = new DemoOptions(200, null, true, Path.of("target", "demo-test"), false,
+    DemoOptions options = new DemoOptions(200, null, Path.of("target", "demo-test"), false, false,
         out);
     Demo demo = new Demo(options, DemoScenario.parse(resource("/fast-scenario.json"), "test"));
     DemoReport report;
@@ -85,14 +86,18 @@ class DemoTest {
   @Test
   void flagsAreParsedAndBadOnesExplained() {
     PrintStream out = System.out;
-    DemoOptions o = DemoOptions.parse(new String[] {"--rate", "50", "--in-memory",
+    DemoOptions o = DemoOptions.parse(new String[] {"--rate", "50", "--no-live",
         "--scenario=s.json"}, out);
     assertEquals(50, o.rate());
-    assertTrue(o.inMemory());
+    assertFalse(o.liveView());
     assertEquals(Path.of("s.json"), o.scenario());
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> DemoOptions.parse(new String[] {"--rate", "x"}, out));
     assertTrue(e.getMessage().contains("--rate"), e.getMessage());
+    // The in-process transport is gone: the flag is an error that names it, not ignored.
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> DemoOptions.parse(new String[] {"--in-memory"}, out));
+    assertTrue(e.getMessage().contains("--in-memory"), e.getMessage());
   }
 
   private static String resource(String name) throws IOException {

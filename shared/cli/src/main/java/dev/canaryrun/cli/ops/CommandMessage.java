@@ -1,0 +1,66 @@
+package dev.canaryrun.cli.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canaryrun.rollout.CommandType;
+import dev.canaryrun.rollout.ExpiryAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one builder of an operator command as published on {@code canaryrun-commands}: schema
+ * version 1 of README's "Operate" table (the fields {@code CommandDecoder} accepts, nothing
+ * else, since it rejects unknown fields).
+ *
+ * <p>The seam for verified identity: a Google-signed ID token proving {@code actor} goes
+ * into {@link #attributes} (a message attribute keeps the schema-1 body unchanged) once the
+ * functions verify it; nothing else in the CLI builds or publishes a command.
+ *
+ * @param rolloutId null for the service's rollout in flight (retry, rollback: its latest)
+ * @param expiresAt pause only; null for a pause until resume
+ * @param atExpiry pause with expiresAt only
+ */
+record CommandMessage(CommandType command, String service, String rolloutId, String reason,
+    String actor, Instant expiresAt, ExpiryAction atExpiry) {
+  static final int SCHEMA_VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  CommandMessage {
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(actor, "actor");
+    if ((expiresAt != null || atExpiry != null) && command != CommandType.PAUSE) {
+      throw new UsageProblem("--until and --at-expiry apply to pause only");
+    }
+    if (atExpiry != null && expiresAt == null) {
+      throw new UsageProblem("--at-expiry needs --until");
+    }
+  }
+
+  byte[] data() {
+    ObjectNode n = JSON.createObjectNode()
+        .put("schemaVersion", SCHEMA_VERSION)
+        .put("command", command.name().toLowerCase(Locale.ROOT))
+        .put("service", service);
+    if (rolloutId != null) {
+      n.put("rolloutId", rolloutId);
+    }
+    n.put("reason", reason).put("actor", actor);
+    if (expiresAt != null) {
+      n.put("expiresAt", expiresAt.toString());
+    }
+    if (atExpiry != null) {
+      n.put("atExpiry", atExpiry.name().toLowerCase(Locale.ROOT));
+    }
+    return n.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Pub/Sub attributes: none today; where the ID token will go (see the class comment). */
+  Map<String, String> attributes() {
+    return Map.of();
+  }
+}
