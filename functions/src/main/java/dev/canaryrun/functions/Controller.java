@@ -66,7 +66,7 @@ public final class Controller implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.builds = new BuildNotificationDecoder(defaultRegion);
+    this.builds = new BuildNotificationDecoder();
     this.resources = List.copyOf(resources);
   }
 

@@ -20,17 +20,32 @@ public sealed interface RolloutEvent {
 
   /**
    * A successful build of a watched service. {@code adoptRevision} is set when the build
-   * deployed a no-traffic tagged revision itself (adopt mode), else null.
+   * deployed a no-traffic tagged revision itself (adopt mode), else null. {@code region} is
+   * null when the build named none: the watched service's region applies
+   * ({@link #inRegion}). {@code buildProject} and {@code triggerId} are what the build says
+   * about its origin (null when unknown or run by hand), for the policy's release rules.
    */
   record BuildSucceeded(String eventId, Instant occurredAt, String service, String region,
-      String image, String buildId, String adoptRevision) implements RolloutEvent {
+      String image, String buildId, String adoptRevision, String buildProject, String triggerId)
+      implements RolloutEvent {
     public BuildSucceeded {
       Objects.requireNonNull(eventId, "eventId");
       Objects.requireNonNull(occurredAt, "occurredAt");
       Objects.requireNonNull(service, "service");
-      Objects.requireNonNull(region, "region");
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(buildId, "buildId");
+    }
+
+    /** A build whose origin is not known (tests, the engine's own restarts). */
+    public BuildSucceeded(String eventId, Instant occurredAt, String service, String region,
+        String image, String buildId, String adoptRevision) {
+      this(eventId, occurredAt, service, region, image, buildId, adoptRevision, null, null);
+    }
+
+    /** The same build, deploying to {@code r} (the watched service's region). */
+    public BuildSucceeded inRegion(String r) {
+      return new BuildSucceeded(eventId, occurredAt, service, Objects.requireNonNull(r, "region"),
+          image, buildId, adoptRevision, buildProject, triggerId);
     }
   }
 

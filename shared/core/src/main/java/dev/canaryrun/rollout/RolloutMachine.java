@@ -285,7 +285,8 @@ public final class RolloutMachine {
     }
     if (e.revision().equals(r.stableRevision())) {
       Set<String> open = new HashSet<>(r.stableIncidents());
-      if (!open.add(e.incidentId())) {
+      // issue 11: the set is bounded; when full, progress is held anyway (the set is not empty)
+      if (!Limits.roomForStableIncident(open.size()) || !open.add(e.incidentId())) {
         return Decision.noop(r);
       }
       Rollout next = r.withStableIncidents(open);

@@ -19,4 +19,10 @@ public record CommandRequest(String eventId, Instant occurredAt, String service,
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(reason, "reason");
   }
+
+  /** The same command from {@code sender}: the verified identity replaces the claimed actor. */
+  public CommandRequest withActor(String sender) {
+    return new CommandRequest(eventId, occurredAt, service, rolloutId, command, sender, reason,
+        expiresAt, atExpiry);
+  }
 }

@@ -114,16 +114,22 @@ public final class RolloutService implements AutoCloseable {
 
   // ---- entry points, one per function ------------------------------------------------------
 
-  public HandleResult onBuildSucceeded(BuildSucceeded e) {
-    Optional<HandleResult> stale = stale(e.eventId(), e.occurredAt(), null);
+  public HandleResult onBuildSucceeded(BuildSucceeded build) {
+    Optional<HandleResult> stale = stale(build.eventId(), build.occurredAt(), null);
     if (stale.isPresent()) {
       return stale.get();
     }
-    Optional<WatchedService> watched = policies.find(e.service());
+    Optional<WatchedService> watched = policies.find(build.service());
     if (watched.isEmpty()) {
-      return log(HandleResult.ignored(null, "service " + e.service()
-          + " is not watched by canaryrun (no policies/" + e.service() + " document)"), e);
+      return log(HandleResult.ignored(null, "service " + build.service()
+          + " is not watched by canaryrun (no policies/" + build.service() + " document)"), build);
     }
+    // issue 11: the policy's region is the region, and its release rules say who may release.
+    BuildAdmission admission = BuildAdmission.admit(watched.get(), build);
+    if (admission instanceof BuildAdmission.Refused refused) {
+      return log(new HandleResult(Status.REJECTED, null, null, refused.problem()), build);
+    }
+    BuildSucceeded e = ((BuildAdmission.Admitted) admission).build();
     String id = RolloutIds.forBuild(e.service(), e.buildId());
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {
@@ -441,12 +447,9 @@ public final class RolloutService implements AutoCloseable {
   }
 
   private Optional<HandleResult> stale(String eventId, Instant occurredAt, String rolloutId) {
-    Duration age = Duration.between(occurredAt, clock.instant());
-    if (age.compareTo(maxEventAge) <= 0) {
-      return Optional.empty();
-    }
-    return Optional.of(log(HandleResult.ignored(rolloutId, "event " + eventId + " is "
-        + age.toSeconds() + " s old (limit " + maxEventAge.toSeconds() + " s): dropped"), eventId));
+    // issue 11: EventClock also drops events dated beyond clock skew in the future.
+    return EventClock.problem(eventId, occurredAt, clock.instant(), maxEventAge)
+        .map(why -> log(HandleResult.ignored(rolloutId, why), eventId));
   }
 
   private void bestEffort(Runnable action, Rollout r, String what) {
