@@ -2,6 +2,7 @@ package dev.canaryrun.functions;
 
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
+import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import dev.canaryrun.gcp.decode.BuildNotificationDecoder;
 import dev.canaryrun.gcp.decode.CommandDecoder;
 import dev.canaryrun.gcp.decode.IncidentDecoder;
@@ -49,24 +50,37 @@ public final class Controller implements AutoCloseable {
   private final TickDecoder ticks = new TickDecoder();
   private final IncidentDecoder incidents = new IncidentDecoder();
   private final CommandDecoder commands = new CommandDecoder();
+  private final CommandSender senders;
   private final List<AutoCloseable> resources;
 
   /**
    * Around ports built elsewhere (tests, the local demo's in-memory mode): nothing is created
-   * and nothing is closed.
+   * and nothing is closed. Commands are verified against Google's keys. {@code defaultRegion}
+   * is no longer read: a build without {@code _DEPLOY_REGION} deploys to its policy's region.
    */
   public Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
       String defaultRegion) {
-    this(service, store, policies, clock, defaultRegion, List.of());
+    this(service, store, policies, clock, CommandSender.production(), List.of());
+  }
+
+  /**
+   * As above, with the command senders verified against {@code verifier} (tests: a local key),
+   * or, with {@code allowUnverified}, also accepting commands without a token (the demo).
+   */
+  public Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
+      IdTokenVerifier verifier, boolean allowUnverified) {
+    this(service, store, policies, clock, new CommandSender(verifier, allowUnverified),
+        List.of());
   }
 
   private Controller(RolloutService service, RolloutStore store, PolicyStore policies,
-      Clock clock, String defaultRegion, List<AutoCloseable> resources) {
+      Clock clock, CommandSender senders, List<AutoCloseable> resources) {
     this.service = Objects.requireNonNull(service, "service");
     this.store = Objects.requireNonNull(store, "store");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.builds = new BuildNotificationDecoder();
+    this.senders = Objects.requireNonNull(senders, "senders");
     this.resources = List.copyOf(resources);
   }
 
@@ -143,7 +157,9 @@ public final class Controller implements AutoCloseable {
           new CloudMonitoringMetricsReader(monitoring, config.project()), smoke, publisher,
           new SequentialJudge(), clock, config.maxEventAge());
       resources.add(0, service); // stops deciding before the clients it uses close
-      return new Controller(service, store, policies, clock, config.region(), resources);
+      CommandSender senders = new CommandSender(IdTokenVerifier.withCertificates(
+          config.commandAudiences(), config.idTokenCerts()), config.allowUnverifiedCommands());
+      return new Controller(service, store, policies, clock, senders, resources);
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -180,6 +196,10 @@ public final class Controller implements AutoCloseable {
 
   CommandDecoder commands() {
     return commands;
+  }
+
+  CommandSender senders() {
+    return senders;
   }
 
   @Override

@@ -16,6 +16,16 @@ public final class Env {
   public static final String EVENTS_TOPIC = "CANARYRUN_EVENTS_TOPIC";
   public static final String TICKS_TOPIC = "CANARYRUN_TICKS_TOPIC";
   public static final String MAX_EVENT_AGE_SECONDS = "CANARYRUN_MAX_EVENT_AGE_SECONDS";
+  /**
+   * Audiences a command's ID token may be minted for, comma-separated (docs/SECURITY.md): by
+   * default gcloud's own client id (what {@code gcloud auth print-identity-token} gives a user)
+   * and {@code canaryrun-commands} (a service account's {@code --audiences=canaryrun-commands}).
+   */
+  public static final String COMMAND_AUDIENCES = "CANARYRUN_COMMAND_AUDIENCES";
+  /** Demo and emulators only: {@code allow} lets a command without an ID token through. */
+  public static final String UNVERIFIED_COMMANDS = "CANARYRUN_UNVERIFIED_COMMANDS";
+  /** Tests only: where the ID tokens' public keys are published instead of Google's. */
+  public static final String ID_TOKEN_CERTS = "CANARYRUN_ID_TOKEN_CERTS";
 
   /** Tests and the demo only: host:port of a plaintext gRPC Cloud Run Admin v2 server. */
   public static final String RUN_ENDPOINT = "CANARYRUN_RUN_ENDPOINT";
@@ -28,13 +38,16 @@ public final class Env {
   public static final String DEFAULT_EVENTS_TOPIC = "canaryrun-events";
   public static final String DEFAULT_TICKS_TOPIC = "canaryrun-ticks";
   public static final long DEFAULT_MAX_EVENT_AGE_SECONDS = 3600;
+  /** 32555940559.apps.googleusercontent.com is the OAuth client id of the gcloud CLI. */
+  public static final java.util.Set<String> DEFAULT_COMMAND_AUDIENCES =
+      java.util.Set.of("32555940559.apps.googleusercontent.com", "canaryrun-commands");
 
   /** Every variable Terraform sets on the four functions. */
   public static final List<String> DEPLOYED = List.of(PROJECT, DATABASE, REGION, EVENTS_TOPIC,
-      TICKS_TOPIC, MAX_EVENT_AGE_SECONDS);
+      TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, COMMAND_AUDIENCES);
   /** Variables that must never reach a deployed function (they point it at fakes). */
   public static final List<String> LOCAL_ONLY = List.of(RUN_ENDPOINT, MONITORING_ENDPOINT,
-      FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST);
+      FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST, UNVERIFIED_COMMANDS, ID_TOKEN_CERTS);
 
   private Env() {}
 }

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 final class RejectedCommandAudit {
   static final String EVENT_TYPE = "Command.MALFORMED";
+  /** A well-formed command from a verified sender the service's operators do not include. */
+  static final String UNAUTHORIZED = "Command.UNAUTHORIZED";
   private static final int ATTEMPTS = 5;
 
   private final RolloutStore store;
@@ -30,6 +32,11 @@ final class RejectedCommandAudit {
   }
 
   Optional<HandleResult> record(String problem, Map<String, Object> fields, String eventId) {
+    return record(EVENT_TYPE, problem, fields, eventId);
+  }
+
+  Optional<HandleResult> record(String eventType, String problem, Map<String, Object> fields,
+      String eventId) {
     String service = (String) fields.get("service");
     String rolloutId = (String) fields.get("rolloutId");
     if (rolloutId == null && service != null) {
@@ -41,14 +48,17 @@ final class RejectedCommandAudit {
     }
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Optional<Rollout> found = store.find(rolloutId);
-      if (found.isEmpty() || (service != null && !found.get().service().equals(service))) {
+      // issue 11: a rollout id alone is not enough, or a command naming no (valid) service could
+      // write into another service's trail; the named service must own the rollout.
+      if (found.isEmpty() || service == null || !found.get().service().equals(service)) {
         return Optional.empty(); // names nothing real: the log line is the whole trace
       }
       Rollout r = found.get();
       int percent = r.traffic().candidatePercent();
       String actor = (String) fields.getOrDefault("actor", "unknown");
-      String message = "rejected malformed command from " + actor + ": " + problem;
-      AuditEntry entry = new AuditEntry(clock.instant(), eventId, EVENT_TYPE, actor, r.state(),
+      String message = "rejected " + (eventType.equals(EVENT_TYPE) ? "malformed " : "")
+          + "command from " + actor + ": " + problem;
+      AuditEntry entry = new AuditEntry(clock.instant(), eventId, eventType, actor, r.state(),
           r.state(), percent, percent, message, null);
       SaveResult saved = store.save(r, r.version(), eventId, List.of(entry));
       if (saved == SaveResult.SAVED) {

@@ -119,10 +119,17 @@ public final class RolloutService implements AutoCloseable {
     if (stale.isPresent()) {
       return stale.get();
     }
+    // issue 11, defect 5: a build from the future would block every later build.
+    Optional<String> future = EventClock.tooNew(build.eventId(), build.occurredAt(),
+        clock.instant());
+    if (future.isPresent()) {
+      return log(HandleResult.ignored(null, future.get()), build);
+    }
     Optional<WatchedService> watched = policies.find(build.service());
     if (watched.isEmpty()) {
       return log(HandleResult.ignored(null, "service " + build.service()
-          + " is not watched by canaryrun (no policies/" + build.service() + " document)"), build);
+          + " is not watched by canaryrun (no policies/" + build.service() + " document)"),
+          build);
     }
     // issue 11: the policy's region is the region, and its release rules say who may release.
     BuildAdmission admission = BuildAdmission.admit(watched.get(), build);
@@ -447,9 +454,12 @@ public final class RolloutService implements AutoCloseable {
   }
 
   private Optional<HandleResult> stale(String eventId, Instant occurredAt, String rolloutId) {
-    // issue 11: EventClock also drops events dated beyond clock skew in the future.
-    return EventClock.problem(eventId, occurredAt, clock.instant(), maxEventAge)
-        .map(why -> log(HandleResult.ignored(rolloutId, why), eventId));
+    Duration age = Duration.between(occurredAt, clock.instant());
+    if (age.compareTo(maxEventAge) <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(log(HandleResult.ignored(rolloutId, "event " + eventId + " is "
+        + age.toSeconds() + " s old (limit " + maxEventAge.toSeconds() + " s): dropped"), eventId));
   }
 
   private void bestEffort(Runnable action, Rollout r, String what) {
