@@ -2,6 +2,8 @@ package dev.canaryrun.cli.demo;
 
 import com.google.cloud.functions.CloudEventsFunction;
 import dev.canaryrun.functions.Controller;
+import dev.canaryrun.functions.Env;
+import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import dev.canaryrun.functions.OnAlertFired;
 import dev.canaryrun.functions.OnBuildFinished;
 import dev.canaryrun.functions.OnCommand;
@@ -33,7 +35,10 @@ record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
   /** A controller around ports the demo built (in-memory mode). */
   static DemoFunctions withPorts(RolloutService service, RolloutStore store, PolicyStore policies,
       Clock clock, String defaultRegion) {
-    return install(new Controller(service, store, policies, clock, defaultRegion));
+    // The demo is local: commands without an ID token are let through, marked unverified.
+    return install(new Controller(service, store, policies, clock,
+        IdTokenVerifier.withCertificates(Env.DEFAULT_COMMAND_AUDIENCES,
+            IdTokenVerifier.GOOGLE_CERTS), true));
   }
 
   private static DemoFunctions install(Controller controller) {
