@@ -135,7 +135,14 @@ public final class Controller implements AutoCloseable {
           config.firestoreEmulator().orElse(null));
       resources.add(db);
       RolloutStore store = new FirestoreRolloutStore(db, clock);
-      PolicyStore policies = new FirestorePolicyStore(db, config.region());
+      // issue 11: policies may live in a database the functions can only read.
+      Firestore policyDb = db;
+      if (!config.policyDatabase().equals(config.database())) {
+        policyDb = FirestoreClients.create(config.project(), config.policyDatabase(),
+            config.firestoreEmulator().orElse(null));
+        resources.add(policyDb);
+      }
+      PolicyStore policies = new FirestorePolicyStore(policyDb, config.region());
       PubSubClients pubsub = config.pubsubEmulator()
           .map(host -> PubSubClients.emulator(config.project(), host))
           .orElseGet(() -> PubSubClients.production(config.project()));

@@ -11,7 +11,12 @@ public final class Env {
   public static final String PROJECT = "CANARYRUN_PROJECT";
   /** Firestore database id; default {@code (default)}. */
   public static final String DATABASE = "CANARYRUN_DATABASE";
-  /** Cloud Run region of builds that name none. Required. */
+  /**
+   * Firestore database of {@code policies/*}; default: {@link #DATABASE}. Terraform puts the
+   * policies in a database of their own that the functions may only read (docs/SECURITY.md).
+   */
+  public static final String POLICY_DATABASE = "CANARYRUN_POLICY_DATABASE";
+  /** Cloud Run region of watched services whose policy document names none. Required. */
   public static final String REGION = "CANARYRUN_REGION";
   public static final String EVENTS_TOPIC = "CANARYRUN_EVENTS_TOPIC";
   public static final String TICKS_TOPIC = "CANARYRUN_TICKS_TOPIC";
@@ -43,8 +48,8 @@ public final class Env {
       java.util.Set.of("32555940559.apps.googleusercontent.com", "canaryrun-commands");
 
   /** Every variable Terraform sets on the four functions. */
-  public static final List<String> DEPLOYED = List.of(PROJECT, DATABASE, REGION, EVENTS_TOPIC,
-      TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, COMMAND_AUDIENCES);
+  public static final List<String> DEPLOYED = List.of(PROJECT, DATABASE, POLICY_DATABASE, REGION,
+      EVENTS_TOPIC, TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, COMMAND_AUDIENCES);
   /** Variables that must never reach a deployed function (they point it at fakes). */
   public static final List<String> LOCAL_ONLY = List.of(RUN_ENDPOINT, MONITORING_ENDPOINT,
       FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST, UNVERIFIED_COMMANDS, ID_TOKEN_CERTS);

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * The functions' configuration, read from the environment once per instance. Every problem is
  * named at once, because a misconfigured deploy is fixed in one Terraform apply, not five.
  */
-public record FunctionConfig(String project, String database, String region, String eventsTopic,
+public record FunctionConfig(String project, String database, String policyDatabase,
+    String region, String eventsTopic,
     String ticksTopic, Duration maxEventAge, Optional<String> runEndpoint,
     Optional<String> monitoringEndpoint, Optional<String> firestoreEmulator,
     Optional<String> pubsubEmulator, Set<String> commandAudiences, boolean allowUnverifiedCommands,
@@ -57,7 +58,9 @@ public record FunctionConfig(String project, String database, String region, Str
       throw new IllegalStateException("canaryrun functions are misconfigured: "
           + String.join("; ", problems));
     }
-    return new FunctionConfig(project, value(env, Env.DATABASE).orElse("(default)"), region,
+    String database = value(env, Env.DATABASE).orElse("(default)");
+    return new FunctionConfig(project, database,
+        value(env, Env.POLICY_DATABASE).orElse(database), region,
         value(env, Env.EVENTS_TOPIC).orElse(Env.DEFAULT_EVENTS_TOPIC),
         value(env, Env.TICKS_TOPIC).orElse(Env.DEFAULT_TICKS_TOPIC),
         Duration.ofSeconds(maxAge), value(env, Env.RUN_ENDPOINT),
