@@ -18,7 +18,8 @@ import java.util.Random;
 final class Hostile {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String INSERTS = "{}[]\",:0-e\\";
-  private static final String MARK = "\u0001HOSTILE\u0001";
+  // plain ASCII: Jackson escapes control characters, and the text replace must find it
+  private static final String MARK = "@@HOSTILE-VALUE@@";
 
   /** Raw JSON texts, each a value that once threw or would be dangerous to store. */
   static final List<String> VALUES = List.of(
