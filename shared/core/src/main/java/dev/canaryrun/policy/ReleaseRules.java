@@ -30,7 +30,8 @@ public record ReleaseRules(List<String> imagePrefixes, List<String> buildProject
   /** Policies are small documents; a list this long is a mistake, not a configuration. */
   public static final int MAX_ENTRIES = 50;
   public static final int MAX_ENTRY_LENGTH = 256;
-  private static final Pattern IMAGE_PREFIX = Pattern.compile("[a-z0-9.-]+(:[0-9]+)?/[-a-z0-9._/]*");
+  private static final Pattern IMAGE_PREFIX =
+      Pattern.compile("[a-z0-9.-]+(:[0-9]+)?/[-a-z0-9._/]*");
   private static final Pattern PROJECT = Pattern.compile("[a-z][-a-z0-9.:]{4,62}");
   private static final Pattern TRIGGER = Pattern.compile("[-A-Za-z0-9_]{1,128}");
 

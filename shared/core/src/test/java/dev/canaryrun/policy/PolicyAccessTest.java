@@ -14,7 +14,8 @@ class PolicyAccessTest {
   static final String RULES = "{\"release\": {\"imagePrefixes\": "
       + "[\"europe-west1-docker.pkg.dev/shop-prod/\", \"gcr.io/shop-prod/checkout\"],"
       + " \"buildProjects\": [\"shop-prod\"], \"triggerIds\": [\"2a7c9e41-5b3d\"]},"
-      + " \"operators\": [\"Alice@Example.com\", \"deploy-bot@shop-prod.iam.gserviceaccount.com\"]}";
+      + " \"operators\": [\"Alice@Example.com\","
+      + " \"deploy-bot@shop-prod.iam.gserviceaccount.com\"]}";
 
   @Test
   void releaseRulesAndOperatorsRoundTrip() {

@@ -102,8 +102,8 @@ public final class IncidentDecoder {
           + "the policy by revision_name");
     }
     if (!REVISION.matcher(revision).matches()) {
-      throw new MalformedEventException("incident " + incidentId + " resource.labels.revision_name '"
-          + Json.abbreviate(revision) + "' is not a Cloud Run revision name");
+      throw new MalformedEventException("incident " + incidentId
+          + " resource.labels.revision_name '" + Json.abbreviate(revision) + "' is not a Cloud Run revision name");
     }
     fields.put("revision", revision);
     Instant at = Json.epochSeconds(incident.get(open ? "started_at" : "ended_at"),
