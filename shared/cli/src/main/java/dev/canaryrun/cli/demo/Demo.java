@@ -294,9 +294,7 @@ public final class Demo {
           Env.RUN_ENDPOINT, plane.endpoint(),
           Env.MONITORING_ENDPOINT, plane.endpoint(),
           Env.FIRESTORE_EMULATOR_HOST, emulators.get().firestoreHost(),
-          Env.PUBSUB_EMULATOR_HOST, emulators.get().pubsubHost(),
-          // local only (docs/SECURITY.md): commands typed at the emulator carry no ID token
-          Env.UNVERIFIED_COMMANDS, "allow"), clock);
+          Env.PUBSUB_EMULATOR_HOST, emulators.get().pubsubHost()), clock);
     }
     CloudRunClients run = track(CloudRunClients.create(Optional.of(plane.endpoint())));
     MetricServiceClient monitoring =

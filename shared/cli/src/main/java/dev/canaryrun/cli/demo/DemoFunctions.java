@@ -12,6 +12,7 @@ import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.service.RolloutService;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -29,7 +30,10 @@ record DemoFunctions(Controller controller, CloudEventsFunction onBuildFinished,
 
   /** The controller exactly as a deployed function wires it, from a function environment. */
   static DemoFunctions fromEnvironment(Map<String, String> env, Clock clock) {
-    return install(Controller.fromEnvironment(env, clock));
+    // Local only (docs/SECURITY.md): commands typed at the emulator carry no ID token.
+    Map<String, String> local = new HashMap<>(env);
+    local.putIfAbsent(Env.UNVERIFIED_COMMANDS, "allow");
+    return install(Controller.fromEnvironment(local, clock));
   }
 
   /** A controller around ports the demo built (in-memory mode). */
