@@ -70,12 +70,29 @@ resource "google_firestore_field" "events_ttl" {
   index_config {}
 }
 
+# The policies live in a database of their own: the functions may read it and nothing more
+# (iam.tf), so none of them can rewrite who may release or operate a service. Firestore IAM
+# stops at the database: a condition cannot single out the policies collection.
+resource "google_firestore_database" "policies" {
+  project     = var.project_id
+  name        = var.policy_database_id
+  location_id = local.firestore_location
+  type        = "FIRESTORE_NATIVE"
+
+  concurrency_mode            = "OPTIMISTIC"
+  app_engine_integration_mode = "DISABLED"
+  delete_protection_state     = "DELETE_PROTECTION_ENABLED"
+  deletion_policy             = "ABANDON"
+
+  depends_on = [google_project_service.api]
+}
+
 # One policy document per watched service: policies/{service}.
 resource "google_firestore_document" "policy" {
   for_each = local.policies
 
   project     = var.project_id
-  database    = local.database_name
+  database    = google_firestore_database.policies.name
   collection  = "policies"
   document_id = each.key
   fields = jsonencode({

@@ -83,6 +83,7 @@ resource "google_cloudfunctions2_function" "function" {
   depends_on = [
     google_project_service.api,
     google_project_iam_member.datastore_user,
+    google_project_iam_member.policy_reader,
     google_pubsub_topic_iam_member.function_publisher,
   ]
 }

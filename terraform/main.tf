@@ -67,6 +67,8 @@ locals {
     CANARYRUN_EVENTS_TOPIC          = local.topics.events
     CANARYRUN_TICKS_TOPIC           = local.topics.ticks
     CANARYRUN_MAX_EVENT_AGE_SECONDS = tostring(var.max_event_age_seconds)
+    CANARYRUN_POLICY_DATABASE       = var.policy_database_id
+    CANARYRUN_COMMAND_AUDIENCES     = join(",", var.command_audiences)
   }
 
   # The policy defaults of docs/CONTRACT.md, in the JSON shape the controller reads.
@@ -125,6 +127,13 @@ locals {
       } : k => v if v != null })
       onNewBuild   = coalesce(svc.policy.on_new_build, local.policy_defaults.onNewBuild)
       candidateTag = coalesce(svc.policy.candidate_tag, local.policy_defaults.candidateTag)
+      # Who may release: always written, so a forged build's image from elsewhere is refused.
+      release = {
+        imagePrefixes = coalesce(svc.policy.release.image_prefixes, ["${coalesce(svc.region, var.region)}-docker.pkg.dev/${var.project_id}/"])
+        buildProjects = coalesce(svc.policy.release.build_projects, [var.project_id])
+        triggerIds    = svc.policy.release.trigger_ids
+      }
+      operators = svc.policy.operators
     }
   }
 
@@ -135,11 +144,19 @@ locals {
   }
 
   # Every (function, watched service) pair: each function may shift traffic of any watched
-  # service (rollback can come from a tick, an alert or an operator), so each needs Cloud Run
-  # rights there, and on nothing else.
+  # service (rollback can come from a tick, an alert or an operator), so each needs the
+  # canaryrun Cloud Run role there (no delete, no IAM), and on nothing else.
   function_services = {
     for pair in setproduct(keys(local.functions), keys(local.services)) :
     "${pair[0]}/${pair[1]}" => { function = pair[0], service = pair[1] }
+  }
+
+  # Functions that may create a revision (actAs on the runtime accounts): the build function
+  # deploys the candidate; the tick re-drives a deploy that got stuck and a retry command
+  # re-deploys a candidate that never deployed. The alert function only moves traffic.
+  deploying_functions = toset(["build", "tick", "command"])
+  deploying_services = {
+    for key, pair in local.function_services : key => pair if contains(local.deploying_functions, pair.function)
   }
 }
 

@@ -135,3 +135,14 @@ resource "google_pubsub_topic_iam_member" "monitoring_publisher" {
   # The agent is created together with the project's first notification channel.
   depends_on = [google_pubsub_topic.topic, google_monitoring_notification_channel.alerts]
 }
+
+# Cloud Build publishes build notifications to cloud-builds as its service agent: the one
+# publisher of that topic (a forged build is what the policy's release rules then refuse).
+resource "google_pubsub_topic_iam_member" "cloud_build_publisher" {
+  project = var.project_id
+  topic   = local.topics.builds
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${local.cloud_build_service_agent}"
+
+  depends_on = [google_pubsub_topic.topic]
+}

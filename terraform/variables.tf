@@ -31,6 +31,8 @@ variable "services" {
       iam.serviceAccountUser on it to deploy revisions, and on nothing else.
     - region: Cloud Run region of the service (defaults to var.region).
     - policy: overrides of the rollout policy (docs/CONTRACT.md); unset fields keep the defaults.
+      policy.release limits which images, build projects and triggers may release the service;
+      policy.operators which verified Google accounts may command it.
     - alerts: thresholds of the per-revision alert policies that trigger an immediate rollback.
   EOT
   type = map(object({
@@ -63,6 +65,16 @@ variable "services" {
       }), {})
       on_new_build  = optional(string)
       candidate_tag = optional(string)
+      # Who may release the service (docs/SECURITY.md). Unset: the project's own Artifact
+      # Registry in the service's region, and builds of this project only.
+      release = optional(object({
+        image_prefixes = optional(list(string))
+        build_projects = optional(list(string))
+        trigger_ids    = optional(list(string), [])
+      }), {})
+      # Google accounts (emails) whose verified commands this service accepts; empty: anyone
+      # var.operators lets publish to canaryrun-commands.
+      operators = optional(list(string), [])
     }), {})
     alerts = optional(object({
       enabled          = optional(bool, true)
@@ -250,4 +262,26 @@ variable "labels" {
   description = "Labels applied to every resource that takes labels."
   type        = map(string)
   default     = {}
+}
+
+variable "policy_database_id" {
+  description = "Firestore database that holds policies/{service}: written by Terraform, read-only for the functions, so a compromised function cannot rewrite who may release or operate a service (docs/SECURITY.md)."
+  type        = string
+  default     = "canaryrun-policies"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.policy_database_id))
+    error_message = "policy_database_id must be a Firestore database id (4-63 lowercase letters, digits and hyphens)."
+  }
+}
+
+variable "command_audiences" {
+  description = "Audiences an operator's ID token may carry (CANARYRUN_COMMAND_AUDIENCES): gcloud's client id for `gcloud auth print-identity-token` by a user, and canaryrun-commands for a service account's `--audiences=canaryrun-commands --include-email`."
+  type        = list(string)
+  default     = ["32555940559.apps.googleusercontent.com", "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com", "canaryrun-commands"]
+
+  validation {
+    condition     = length(var.command_audiences) > 0
+    error_message = "command_audiences must name at least one audience: commands without a verified sender are refused."
+  }
 }

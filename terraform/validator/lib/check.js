@@ -9,6 +9,7 @@ const { tokenize, parseBody } = require('./hcl');
 const { checkFormat } = require('./fmt');
 const schemas = require('./schema');
 const FUNCTIONS = require('./functions');
+const { checkIam } = require('./iam');
 
 const any = { attrs: {}, blocks: {}, open: true }; // a body we do not check
 const attrs = (req, opt = []) => {
@@ -255,6 +256,7 @@ async function checkModule(mod, schema, problems, loadModule) {
     }
   }
   await checkReferences(mod, schema, exprs, problems, loadModule);
+  problems.push(...checkIam(mod));
 }
 
 async function checkModuleCall(ctx, mod, b, problems, loadModule) {

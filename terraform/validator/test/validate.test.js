@@ -122,3 +122,64 @@ test('the example is checked against the module it calls', () => {
   fs.writeFileSync(path.join(dir, 'main.tf'), example);
   expectFailure(dir, 'main.tf', 'operator = var', /module "canaryrun" \(.*\) has no variable "operator"\. Did you mean "operators"\?/);
 });
+
+// ---- least privilege (docs/SECURITY.md): each widening below must fail validation ----------
+
+function expectLeastPrivilegeFailure(file, edit, pattern) {
+  const dir = brokenCopy(file, edit);
+  const { code, out } = run(dir);
+  assert.strictEqual(code, 1, out);
+  assert.match(out, pattern);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+test('least privilege: a predefined Cloud Run role that can delete fails', () => {
+  expectLeastPrivilegeFailure('iam.tf', (s) => s.replace('role     = google_project_iam_custom_role.rollout.id', 'role     = "roles/run.developer"'),
+    /iam\.tf:\d+: least privilege: google_cloud_run_v2_service_iam_member\.controller grants roles\/run\.developer, which can delete/);
+});
+
+test('least privilege: project-wide publish for a function account fails', () => {
+  expectLeastPrivilegeFailure('iam.tf', (s) => `${s}
+resource "google_project_iam_member" "publish_anything" {
+  for_each = local.functions
+
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.function[each.key].member
+}
+`, /least privilege: google_project_iam_member\.publish_anything grants roles\/pubsub\.publisher on the whole project/);
+});
+
+test('least privilege: project-wide run.developer or actAs fails', () => {
+  expectLeastPrivilegeFailure('iam.tf', (s) => s.replace('role    = "roles/monitoring.viewer"', 'role    = "roles/run.developer"'),
+    /google_project_iam_member\.monitoring_viewer grants roles\/run\.developer on the whole project/);
+});
+
+test('least privilege: actAs for every function, or for the alert function, fails', () => {
+  expectLeastPrivilegeFailure('iam.tf', (s) => s.replace('for_each = local.deploying_services', 'for_each = local.function_services'),
+    /google_service_account_iam_member\.act_as_runtime grants actAs beyond local\.deploying_services/);
+  expectLeastPrivilegeFailure('main.tf', (s) => s.replace('toset(["build", "tick", "command"])', 'toset(["build", "tick", "alert", "command"])'),
+    /main\.tf:\d+: least privilege: local\.deploying_functions includes the alert function/);
+});
+
+test('least privilege: delete in the custom Cloud Run role fails', () => {
+  expectLeastPrivilegeFailure('iam.tf', (s) => s.replace('"run.services.update",', '"run.services.update",\n    "run.services.delete",'),
+    /google_project_iam_custom_role\.rollout includes run\.services\.delete/);
+});
+
+test('least privilege: policies in the database the functions write fail', () => {
+  expectLeastPrivilegeFailure('firestore.tf', (s) => s.replace('database    = google_firestore_database.policies.name', 'database    = local.database_name'),
+    /google_firestore_document\.policy stores policies\/\* in a database the functions may write/);
+  expectLeastPrivilegeFailure('iam.tf', (s) => s.replace('role    = "roles/datastore.viewer"', 'role    = "roles/datastore.user"'),
+    /google_project_iam_member\.policy_reader lets the functions write the policies database/);
+});
+
+test('least privilege: an unconditioned Firestore grant fails', () => {
+  expectLeastPrivilegeFailure('iam.tf', (s) => s.replace(/  condition \{\n    title       = "canaryrun-database-only"[\s\S]*?\n  \}\n/, ''),
+    /google_project_iam_member\.datastore_user grants roles\/datastore\.user without a condition naming one database/);
+});
+
+test('least privilege: cloud-builds without Cloud Build as its publisher fails', () => {
+  expectLeastPrivilegeFailure('pubsub.tf', (s) => s.replace('member  = "serviceAccount:${local.cloud_build_service_agent}"', 'member  = google_service_account.function["build"].member'),
+    /cloud-builds has no publisher binding for Cloud Build's service agent|lets a function publish to local\.topics\.builds/);
+});

@@ -6,6 +6,7 @@ import dev.canaryrun.gcp.decode.BuildNotificationDecoder;
 import dev.canaryrun.gcp.decode.CommandDecoder;
 import dev.canaryrun.gcp.decode.IncidentDecoder;
 import dev.canaryrun.gcp.decode.TickDecoder;
+import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
 import dev.canaryrun.gcp.monitoring.MonitoringClients;
 import dev.canaryrun.gcp.pubsub.PubSubClients;
@@ -42,20 +43,31 @@ public final class Controller implements AutoCloseable {
   private final TickDecoder ticks = new TickDecoder();
   private final IncidentDecoder incidents = new IncidentDecoder();
   private final CommandDecoder commands = new CommandDecoder();
+  private final CommandSender senders;
   private final List<AutoCloseable> resources;
 
   /**
    * Around a service built elsewhere (tests, the demo): nothing is created and nothing is
-   * closed.
+   * closed. Commands are verified against Google's keys.
    */
-  public Controller(RolloutService service, String defaultRegion) {
-    this(service, defaultRegion, List.of());
+  public Controller(RolloutService service) {
+    this(service, CommandSender.production(), List.of());
   }
 
-  private Controller(RolloutService service, String defaultRegion,
+  /**
+   * As above, with command senders verified by {@code senders} (tests: a local key; the demo:
+   * unsigned commands allowed).
+   */
+  public Controller(RolloutService service, CommandSender senders) {
+    this(service, senders, List.of());
+  }
+
+  private Controller(RolloutService service, CommandSender senders,
       List<AutoCloseable> resources) {
     this.service = Objects.requireNonNull(service, "service");
-    this.builds = new BuildNotificationDecoder(defaultRegion);
+    // A build without _DEPLOY_REGION deploys to its policy's region, decided in the engine.
+    this.builds = new BuildNotificationDecoder();
+    this.senders = Objects.requireNonNull(senders, "senders");
     this.resources = List.copyOf(resources);
   }
 
@@ -88,7 +100,14 @@ public final class Controller implements AutoCloseable {
           config.firestoreEmulator().orElse(null));
       resources.add(db);
       RolloutStore store = new FirestoreRolloutStore(db, clock);
-      PolicyStore policies = new FirestorePolicyStore(db, config.region());
+      // Policies may live in a database the functions can only read (docs/SECURITY.md).
+      Firestore policyDb = db;
+      if (!config.policyDatabase().equals(config.database())) {
+        policyDb = FirestoreClients.create(config.project(), config.policyDatabase(),
+            config.firestoreEmulator().orElse(null));
+        resources.add(policyDb);
+      }
+      PolicyStore policies = new FirestorePolicyStore(policyDb, config.region());
       PubSubClients pubsub = config.pubsubEmulator()
           .map(host -> PubSubClients.emulator(config.project(), host))
           .orElseGet(() -> PubSubClients.production(config.project()));
@@ -110,7 +129,9 @@ public final class Controller implements AutoCloseable {
           new CloudMonitoringMetricsReader(monitoring, config.project()), smoke, publisher,
           new SequentialJudge(), clock, config.maxEventAge());
       resources.add(0, service); // stops deciding before the clients it uses close
-      return new Controller(service, config.region(), resources);
+      CommandSender senders = new CommandSender(IdTokenVerifier.withCertificates(
+          config.commandAudiences(), config.idTokenCerts()), config.allowUnverifiedCommands());
+      return new Controller(service, senders, resources);
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -135,6 +156,10 @@ public final class Controller implements AutoCloseable {
 
   CommandDecoder commands() {
     return commands;
+  }
+
+  CommandSender senders() {
+    return senders;
   }
 
   @Override

@@ -1,19 +1,25 @@
 package dev.canaryrun.functions;
 
+import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The functions' configuration, read from the environment once per instance. Every problem is
  * named at once, because a misconfigured deploy is fixed in one Terraform apply, not five.
  */
-public record FunctionConfig(String project, String database, String region, String eventsTopic,
+public record FunctionConfig(String project, String database, String policyDatabase,
+    String region, String eventsTopic,
     String ticksTopic, Duration maxEventAge, Optional<String> runEndpoint,
     Optional<String> monitoringEndpoint, Optional<String> firestoreEmulator,
-    Optional<String> pubsubEmulator) {
+    Optional<String> pubsubEmulator, Set<String> commandAudiences, boolean allowUnverifiedCommands,
+    String idTokenCerts) {
 
   public static FunctionConfig from(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
@@ -37,16 +43,30 @@ public record FunctionConfig(String project, String database, String region, Str
         problems.add(Env.MAX_EVENT_AGE_SECONDS + "=" + age.get() + " is not a number of seconds");
       }
     }
+    Set<String> audiences = value(env, Env.COMMAND_AUDIENCES)
+        .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(a -> !a.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()))
+        .orElse(Env.DEFAULT_COMMAND_AUDIENCES);
+    if (audiences.isEmpty()) {
+      problems.add(Env.COMMAND_AUDIENCES + " names no audience");
+    }
+    String unverified = value(env, Env.UNVERIFIED_COMMANDS).orElse("refuse");
+    if (!unverified.equals("allow") && !unverified.equals("refuse")) {
+      problems.add(Env.UNVERIFIED_COMMANDS + "=" + unverified + " must be allow or refuse");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalStateException("canaryrun functions are misconfigured: "
           + String.join("; ", problems));
     }
-    return new FunctionConfig(project, value(env, Env.DATABASE).orElse("(default)"), region,
+    String database = value(env, Env.DATABASE).orElse("(default)");
+    return new FunctionConfig(project, database,
+        value(env, Env.POLICY_DATABASE).orElse(database), region,
         value(env, Env.EVENTS_TOPIC).orElse(Env.DEFAULT_EVENTS_TOPIC),
         value(env, Env.TICKS_TOPIC).orElse(Env.DEFAULT_TICKS_TOPIC),
         Duration.ofSeconds(maxAge), value(env, Env.RUN_ENDPOINT),
         value(env, Env.MONITORING_ENDPOINT), value(env, Env.FIRESTORE_EMULATOR_HOST),
-        value(env, Env.PUBSUB_EMULATOR_HOST));
+        value(env, Env.PUBSUB_EMULATOR_HOST), audiences, unverified.equals("allow"),
+        value(env, Env.ID_TOKEN_CERTS).orElse(IdTokenVerifier.GOOGLE_CERTS));
   }
 
   /** The variables the Google client libraries read themselves, for PubSubClients. */

@@ -11,6 +11,7 @@ import com.google.pubsub.v1.PushConfig;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
 import dev.canaryrun.fixtures.Fixtures;
+import dev.canaryrun.fixtures.IdTokens;
 import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.store.FirestoreClients;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;
@@ -61,6 +62,7 @@ final class EndToEndHarness implements AutoCloseable {
   final FirestoreRolloutStore store;
   final PubSubClients pubsub;
   final Map<String, String> env = new HashMap<>();
+  final IdTokens google = new IdTokens();
   private final Map<String, Publisher> publishers = new ConcurrentHashMap<>();
   private final List<Invoker> invokers = new ArrayList<>();
   private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
@@ -80,6 +82,8 @@ final class EndToEndHarness implements AutoCloseable {
     env.put(Env.PUBSUB_EMULATOR_HOST, pubsubHost);
     env.put(Env.RUN_ENDPOINT, plane.endpoint());
     env.put(Env.MONITORING_ENDPOINT, plane.endpoint());
+    // Commands are verified for real, against a local key set served as Google serves its own.
+    env.put(Env.ID_TOKEN_CERTS, google.serveKeys());
     this.db = FirestoreClients.create(project, null, firestoreHost);
     this.store = new FirestoreRolloutStore(db, Clock.systemUTC());
     this.pubsub = PubSubClients.emulator(project, pubsubHost);
@@ -164,7 +168,8 @@ final class EndToEndHarness implements AutoCloseable {
   String publishCommand(String service, String command, String rolloutId) throws Exception {
     String json = "{\"schemaVersion\":1,\"command\":\"" + command + "\",\"service\":\""
         + service + "\"" + (rolloutId == null ? "" : ",\"rolloutId\":\"" + rolloutId + "\"")
-        + ",\"reason\":\"end-to-end test\",\"actor\":\"e2e@example.com\"}";
+        + ",\"reason\":\"end-to-end test\",\"idToken\":\""
+        + google.token("e2e@example.com", Instant.now().minusSeconds(5)) + "\"}";
     return publish("canaryrun-commands", json, Map.of());
   }
 
@@ -241,6 +246,7 @@ final class EndToEndHarness implements AutoCloseable {
   public void close() {
     background.shutdownNow();
     relay.close();
+    google.close();
     synchronized (invokers) {
       for (Invoker i : invokers) {
         try {

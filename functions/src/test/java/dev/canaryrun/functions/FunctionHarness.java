@@ -1,6 +1,8 @@
 package dev.canaryrun.functions;
 
 import dev.canaryrun.fixtures.Fixtures;
+import dev.canaryrun.fixtures.IdTokens;
+import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import dev.canaryrun.fixtures.MutableClock;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.local.publish.MessagePublished;
@@ -85,7 +87,10 @@ final class FunctionHarness {
   final RolloutService service = new RolloutService(store, policies, router,
       (MetricsReader) q -> Map.of(), (SmokeChecker) s -> new SmokeChecker.Result(true, "200 OK"),
       publisher, judge, clock, Duration.ofHours(1));
-  final Controller controller = new Controller(service, "us-central1");
+  /** The operators' Google: commands carry ID tokens signed by its key. */
+  final IdTokens google = new IdTokens();
+  final Controller controller = new Controller(service, new CommandSender(
+      IdTokenVerifier.withKey(Env.DEFAULT_COMMAND_AUDIENCES, google.publicKey()), false));
 
   final OnBuildFinished onBuild = new OnBuildFinished(() -> controller);
   final OnPhaseTick onTick = new OnPhaseTick(() -> controller);
@@ -104,6 +109,23 @@ final class FunctionHarness {
 
   CloudEvent fixture(String name) {
     return event(Fixtures.bytes(name), Map.of());
+  }
+
+  /** A command fixture as its {@code actor} sends it: with that account's ID token. */
+  CloudEvent command(String name) {
+    return signed(Fixtures.text(name));
+  }
+
+  /** A command text with the ID token of its {@code actor} (or of {@code sender}) added. */
+  CloudEvent signed(String json) {
+    String actor = json.replaceAll("(?s).*\"actor\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    return signed(json, actor.equals(json) ? "nobody@example.com" : actor);
+  }
+
+  CloudEvent signed(String json, String sender) {
+    String token = google.token(sender, clock.instant().minusSeconds(30));
+    String body = json.strip().replaceFirst("^\\{", "{\"idToken\":\"" + token + "\",");
+    return event(body.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   CloudEvent build(String name) {

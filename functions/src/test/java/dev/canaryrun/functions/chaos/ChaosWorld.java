@@ -3,7 +3,10 @@ package dev.canaryrun.functions.chaos;
 import com.google.cloud.firestore.Firestore;
 import dev.canaryrun.fixtures.Fixtures;
 import dev.canaryrun.fixtures.MutableClock;
+import dev.canaryrun.functions.CommandSender;
 import dev.canaryrun.functions.Controller;
+import dev.canaryrun.functions.Env;
+import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import dev.canaryrun.functions.OnAlertFired;
 import dev.canaryrun.functions.OnBuildFinished;
 import dev.canaryrun.functions.OnCommand;
@@ -77,7 +80,10 @@ final class ChaosWorld implements AutoCloseable {
         (state, settings, input) -> new Judgement(Verdict.of(Outcome.PASS, "scripted pass"),
             new JudgeState(input.finalUntil(), state.values())),
         clock, Duration.ofDays(1));
-    Controller controller = new Controller(service, REGION);
+    // The suite's commands are unsigned, as on the emulators: verification has its own tests.
+    Controller controller = new Controller(service, new CommandSender(
+        IdTokenVerifier.withCertificates(Env.DEFAULT_COMMAND_AUDIENCES,
+            IdTokenVerifier.GOOGLE_CERTS), true));
     functions = Map.of(
         "cloud-builds", new OnBuildFinished(controller)::accept,
         "canaryrun-ticks", new OnPhaseTick(controller)::accept,

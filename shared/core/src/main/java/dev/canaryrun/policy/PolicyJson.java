@@ -20,7 +20,9 @@ import java.util.Set;
 public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
-      Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag");
+      Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
+          "operators");
+  private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
   private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
   private static final Set<String> JUDGE =
       Set.of("alpha", "minimumErrorRatio", "minimumLatencyIncrease", "guardrailErrorRate",
@@ -109,10 +111,24 @@ public final class PolicyJson {
       }
     }
     String tag = text(root, "candidateTag", d.candidateTag());
+    JsonNode rel = root.path("release");
+    unknown(rel, RELEASE, "release.", problems);
+    ReleaseRules release = new ReleaseRules(
+        strings(rel, "imagePrefixes", "release.imagePrefixes", problems),
+        strings(rel, "buildProjects", "release.buildProjects", problems),
+        strings(rel, "triggerIds", "release.triggerIds", problems));
+    Operators operators = new Operators(strings(root, "operators", "operators", problems));
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
-    return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag);
+    try {
+      return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators);
+    } catch (InvalidPolicyException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // e.g. a step whose Duration overflowed: still the policy's fault, named as such
+      throw new InvalidPolicyException(List.of("policy: " + e.getMessage()));
+    }
   }
 
   /** Writes the full policy (every field explicit), the form stored in rollout snapshots. */
@@ -144,6 +160,15 @@ public final class PolicyJson {
         .put("timeoutSeconds", p.smokeCheck().timeout().toSeconds());
     root.put("onNewBuild", p.onNewBuild().name().toLowerCase(Locale.ROOT));
     root.put("candidateTag", p.candidateTag());
+    if (p.release().restricts()) {
+      ObjectNode rel = root.putObject("release");
+      p.release().imagePrefixes().forEach(rel.putArray("imagePrefixes")::add);
+      p.release().buildProjects().forEach(rel.putArray("buildProjects")::add);
+      p.release().triggerIds().forEach(rel.putArray("triggerIds")::add);
+    }
+    if (p.operators().restricts()) {
+      p.operators().emails().forEach(root.putArray("operators")::add);
+    }
     return root.toString();
   }
 
@@ -179,6 +204,28 @@ public final class PolicyJson {
       return fallback;
     }
     return v.asDouble();
+  }
+
+  /** A list of strings; absent is empty; anything else is named. */
+  private static List<String> strings(JsonNode node, String field, String path,
+      List<String> problems) {
+    JsonNode v = node.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      problems.add(path + ": must be an array of strings");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      if (!v.get(i).isTextual()) {
+        problems.add(path + "[" + i + "]: '" + v.get(i) + "' is not a string");
+      } else {
+        out.add(v.get(i).asText());
+      }
+    }
+    return out;
   }
 
   private static String text(JsonNode node, String field, String fallback) {

@@ -21,9 +21,16 @@ public record RolloutPolicy(
     MetricsSettings metrics,
     SmokeCheckSettings smokeCheck,
     NewBuildAction onNewBuild,
-    String candidateTag) {
+    String candidateTag,
+    ReleaseRules release,
+    Operators operators) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
+  /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
+  public static final int MAX_STEPS = 20;
+  /** The smoke check's path is a URL path, stored in the snapshot too. */
+  public static final int MAX_PATH = 512;
+
   private static final Pattern TAG = Pattern.compile("[a-z]([-a-z0-9]{0,45}[a-z0-9])?");
 
   public RolloutPolicy {
@@ -33,12 +40,16 @@ public record RolloutPolicy(
     Objects.requireNonNull(smokeCheck, "smokeCheck");
     Objects.requireNonNull(onNewBuild, "onNewBuild");
     Objects.requireNonNull(candidateTag, "candidateTag");
+    Objects.requireNonNull(release, "release");
+    Objects.requireNonNull(operators, "operators");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
     checkJudge(judge, problems);
     checkMetrics(metrics, problems);
     checkSmoke(smokeCheck, problems);
+    release.validate(problems);
+    operators.validate(problems);
     if (!TAG.matcher(candidateTag).matches()) {
       problems.add("candidateTag: '" + candidateTag
           + "' must be lower-case letters, digits and dashes, starting with a letter");
@@ -46,6 +57,13 @@ public record RolloutPolicy(
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
+  }
+
+  /** A policy that does not restrict who releases or operates (the form before both existed). */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, ReleaseRules.unrestricted(),
+        Operators.anyone());
   }
 
   /** The field's common practice: 5% for 5 min, 20% for 10 min, 50% for 15 min, then 100%. */
@@ -73,6 +91,9 @@ public record RolloutPolicy(
   private static void checkSteps(List<Step> steps, List<String> problems) {
     if (steps.isEmpty()) {
       problems.add("steps: must contain at least one step");
+    }
+    if (steps.size() > MAX_STEPS) {
+      problems.add("steps: " + steps.size() + " steps, over the limit of " + MAX_STEPS);
     }
     int previous = 0;
     for (int i = 0; i < steps.size(); i++) {
@@ -129,7 +150,10 @@ public record RolloutPolicy(
   }
 
   private static void checkSmoke(SmokeCheckSettings s, List<String> problems) {
-    if (!s.path().startsWith("/")) {
+    if (s.path().length() > MAX_PATH) {
+      problems.add("smokeCheck.path: " + s.path().length() + " characters, over the limit of "
+          + MAX_PATH);
+    } else if (!s.path().startsWith("/")) {
       problems.add("smokeCheck.path: '" + s.path() + "' must start with '/'");
     }
     if (s.expectedStatus() < 100 || s.expectedStatus() > 599) {

@@ -31,7 +31,9 @@ final class AlertRules {
     }
     if (e.revision().equals(r.stableRevision())) {
       Set<String> open = new HashSet<>(r.stableIncidents());
-      if (!open.add(e.incidentId())) {
+      // The set is bounded (a document must not grow without end); when it is full, progress
+      // is held anyway, since the set is not empty.
+      if (!Limits.roomForStableIncident(open.size()) || !open.add(e.incidentId())) {
         return Decision.noop(r);
       }
       Rollout next = r.withStableIncidents(open);

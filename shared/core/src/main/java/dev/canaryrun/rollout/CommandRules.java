@@ -15,7 +15,7 @@ import static dev.canaryrun.rollout.Transitions.transition;
 
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.rollout.RolloutEvent.Command;
-import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand;
 import dev.canaryrun.rollout.RolloutEvent.ServiceRollouts;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +28,10 @@ import java.util.List;
 final class CommandRules {
   private CommandRules() {}
 
-  static Decision malformed(Rollout r, MalformedCommand c, Instant now) {
-    return reject(r, c, "malformed command", c.actor(), now, c.problem());
+  static Decision refused(Rollout r, RefusedCommand c, Instant now) {
+    String what = c.refusal() == RefusedCommand.Refusal.MALFORMED ? "malformed command"
+        : "command";
+    return reject(r, c, what, c.actor(), now, c.problem());
   }
 
   static Decision command(Rollout r, Command c, Instant now) {

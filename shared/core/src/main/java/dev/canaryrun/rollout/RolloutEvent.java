@@ -20,17 +20,32 @@ public sealed interface RolloutEvent {
 
   /**
    * A successful build of a watched service. {@code adoptRevision} is set when the build
-   * deployed a no-traffic tagged revision itself (adopt mode), else null.
+   * deployed a no-traffic tagged revision itself (adopt mode), else null. {@code region} is
+   * null when the build named none: the watched service's region applies
+   * ({@link #inRegion}). {@code buildProject} and {@code triggerId} are what the build says
+   * about its origin (null when unknown or run by hand), for the policy's release rules.
    */
   record BuildSucceeded(String eventId, Instant occurredAt, String service, String region,
-      String image, String buildId, String adoptRevision) implements RolloutEvent {
+      String image, String buildId, String adoptRevision, String buildProject, String triggerId)
+      implements RolloutEvent {
     public BuildSucceeded {
       Objects.requireNonNull(eventId, "eventId");
       Objects.requireNonNull(occurredAt, "occurredAt");
       Objects.requireNonNull(service, "service");
-      Objects.requireNonNull(region, "region");
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(buildId, "buildId");
+    }
+
+    /** A build whose origin is not known (tests, the engine's own restarts). */
+    public BuildSucceeded(String eventId, Instant occurredAt, String service, String region,
+        String image, String buildId, String adoptRevision) {
+      this(eventId, occurredAt, service, region, image, buildId, adoptRevision, null, null);
+    }
+
+    /** The same build, deploying to {@code r} (the watched service's region). */
+    public BuildSucceeded inRegion(String r) {
+      return new BuildSucceeded(eventId, occurredAt, service, Objects.requireNonNull(r, "region"),
+          image, buildId, adoptRevision, buildProject, triggerId);
     }
   }
 
@@ -93,20 +108,24 @@ public sealed interface RolloutEvent {
   }
 
   /**
-   * A command that could not be read (unknown field, bad type, oversized) but names this
-   * rollout: it is rejected, and audited here, because the trail of who tried to move
-   * production traffic must be complete, typos included.
+   * A command refused before it could be decided, that names this rollout: one that could not
+   * be read (unknown field, bad type: MALFORMED), or from a verified sender the service's
+   * policy does not list among its operators (UNAUTHORIZED). It is rejected, and audited here,
+   * because the trail of who tried to move production traffic must be complete.
    */
-  record MalformedCommand(String eventId, Instant occurredAt, String actor, String problem)
-      implements RolloutEvent {
-    public MalformedCommand {
+  record RefusedCommand(String eventId, Instant occurredAt, Refusal refusal, String actor,
+      String problem) implements RolloutEvent {
+    public enum Refusal { MALFORMED, UNAUTHORIZED }
+
+    public RefusedCommand {
+      Objects.requireNonNull(refusal, "refusal");
       Objects.requireNonNull(actor, "actor");
       Objects.requireNonNull(problem, "problem");
     }
 
     @Override
     public String type() {
-      return "Command.MALFORMED";
+      return "Command." + refusal;
     }
   }
 

@@ -1,10 +1,23 @@
 package dev.canaryrun.rollout;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /** Deterministic names, so that redelivered build events and retried deploys converge. */
 public final class RolloutIds {
   private RolloutIds() {}
+
+  private static String sha256Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
 
   /**
    * The rollout id and the candidate revision name for a build: {@code <service>-<8 chars of
@@ -14,7 +27,9 @@ public final class RolloutIds {
   public static String forBuild(String service, String buildId) {
     String suffix = buildId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     if (suffix.isEmpty()) {
-      throw new IllegalArgumentException("build id '" + buildId + "' has no letters or digits");
+      // "---" would leave "checkout-", no DNS label; a digest of the id keeps it deterministic
+      // (redeliveries converge) without throwing on input a decoder let through.
+      suffix = sha256Hex(buildId);
     }
     return service + "-" + suffix.substring(0, Math.min(8, suffix.length()));
   }

@@ -9,7 +9,7 @@ import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
 import dev.canaryrun.rollout.RolloutEvent.Command;
 import dev.canaryrun.rollout.RolloutEvent.DeployCompleted;
 import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
-import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand;
 import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
@@ -90,8 +90,8 @@ public final class RolloutMachine {
       return AlertRules.resolved(r, e, now);
     } else if (event instanceof Command e) {
       return CommandRules.command(r, e, now);
-    } else if (event instanceof MalformedCommand e) {
-      return CommandRules.malformed(r, e, now);
+    } else if (event instanceof RefusedCommand e) {
+      return CommandRules.refused(r, e, now);
     } else if (event instanceof TrafficApplied e) {
       return Finishing.trafficApplied(r, e, now);
     } else if (event instanceof TrafficObserved e) {

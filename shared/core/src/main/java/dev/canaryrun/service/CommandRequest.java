@@ -8,9 +8,22 @@ import java.util.Objects;
 /**
  * A validated operator command. {@code rolloutId} is optional: without it the command targets
  * the service's rollout in flight (or, for retry and rollback, its most recent rollout).
+ *
+ * @param verifiedEmail the sender's email as its Google-signed ID token says; null for a
+ *     command whose sender was not verified (allowed on the emulators only)
  */
 public record CommandRequest(String eventId, Instant occurredAt, String service, String rolloutId,
-    CommandType command, String actor, String reason, Instant expiresAt, ExpiryAction atExpiry) {
+    CommandType command, String actor, String reason, Instant expiresAt, ExpiryAction atExpiry,
+    String verifiedEmail) {
+
+  /** A command whose sender was not verified. */
+  public CommandRequest(String eventId, Instant occurredAt, String service, String rolloutId,
+      CommandType command, String actor, String reason, Instant expiresAt,
+      ExpiryAction atExpiry) {
+    this(eventId, occurredAt, service, rolloutId, command, actor, reason, expiresAt, atExpiry,
+        null);
+  }
+
   public CommandRequest {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(occurredAt, "occurredAt");
@@ -18,5 +31,17 @@ public record CommandRequest(String eventId, Instant occurredAt, String service,
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /** The same command from {@code sender}: the verified identity replaces the claimed actor. */
+  public CommandRequest withActor(String sender) {
+    return new CommandRequest(eventId, occurredAt, service, rolloutId, command, sender, reason,
+        expiresAt, atExpiry, verifiedEmail);
+  }
+
+  /** From a sender whose ID token verified: the email is the actor, and is checked. */
+  public CommandRequest fromVerified(String email) {
+    return new CommandRequest(eventId, occurredAt, service, rolloutId, command, email, reason,
+        expiresAt, atExpiry, email);
   }
 }

@@ -1,12 +1,14 @@
 package dev.canaryrun.service;
 
+import dev.canaryrun.policy.Operators;
 import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.RolloutStore.ServicePointer;
 import dev.canaryrun.rollout.CommandType;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent.Command;
-import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand.Refusal;
 import dev.canaryrun.rollout.RolloutEvent.ServiceRollouts;
 import dev.canaryrun.service.HandleResult.Status;
 import java.util.Optional;
@@ -36,7 +38,8 @@ final class RouteCommand {
       return stale.get();
     }
     String what = "rejected " + c.command().name().toLowerCase() + " from " + c.actor() + ": ";
-    if (policies.find(c.service()).isEmpty()) {
+    Optional<PolicyStore.WatchedService> watched = policies.find(c.service());
+    if (watched.isEmpty()) {
       // An error, not a rejection in passing: a typo or a missing policy document means an
       // operator's command does nothing until someone fixes it.
       String message = what + "unknown service " + c.service() + " (no policies/" + c.service()
@@ -44,6 +47,16 @@ final class RouteCommand {
       DecisionLog.error(message, null, "eventId", c.eventId(), "service", c.service(),
           "actor", c.actor(), "command", c.command().name());
       return new HandleResult(Status.REJECTED, null, null, message);
+    }
+    Operators operators = watched.get().policy().operators();
+    if (!operators.allows(c.verifiedEmail())) {
+      String problem = c.actor() + " is not an operator of " + c.service()
+          + " (the policy's operators: " + operators.emails() + ")";
+      DecisionLog.error("refused command: " + problem, null, "eventId", c.eventId(),
+          "service", c.service(), "actor", c.actor());
+      return refuse(c.eventId(), c.occurredAt(), Refusal.UNAUTHORIZED, c.service(),
+          c.rolloutId(), c.actor(), problem)
+          .orElseGet(() -> new HandleResult(Status.REJECTED, null, null, problem));
     }
     ServicePointer pointer = store.pointer(c.service()).orElse(null);
     String inFlight = pointer == null ? null : pointer.activeRolloutId();
@@ -70,16 +83,22 @@ final class RouteCommand {
    * service, leaves only its log line: a typo must not write into another service's trail.
    */
   Optional<HandleResult> handle(MalformedCommandRequest c) {
-    if (c.service() == null) {
+    return refuse(c.eventId(), c.occurredAt(), Refusal.MALFORMED, c.service(), c.rolloutId(),
+        c.actor(), c.problem());
+  }
+
+  private Optional<HandleResult> refuse(String eventId, java.time.Instant occurredAt,
+      Refusal refusal, String service, String rolloutId, String actor, String problem) {
+    if (service == null) {
       return Optional.empty();
     }
-    String target = c.rolloutId() != null ? c.rolloutId()
-        : store.pointer(c.service()).map(ServicePointer::activeRolloutId).orElse(null);
-    if (target == null || !ofService(target, c.service())) {
+    String target = rolloutId != null ? rolloutId
+        : store.pointer(service).map(ServicePointer::activeRolloutId).orElse(null);
+    if (target == null || !ofService(target, service)) {
       return Optional.empty();
     }
     return Optional.of(loop.apply(target, null, Work.of(
-        new MalformedCommand(c.eventId(), c.occurredAt(), c.actor(), c.problem()))));
+        new RefusedCommand(eventId, occurredAt, refusal, actor, problem))));
   }
 
   private boolean ofService(String rolloutId, String service) {

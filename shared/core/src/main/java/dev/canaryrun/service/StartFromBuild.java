@@ -45,16 +45,29 @@ final class StartFromBuild {
     this.clock = clock;
   }
 
-  HandleResult handle(BuildSucceeded e) {
-    Optional<HandleResult> stale = staleness.check(e.eventId(), e.occurredAt(), null);
+  HandleResult handle(BuildSucceeded build) {
+    Optional<HandleResult> stale = staleness.check(build.eventId(), build.occurredAt(), null);
     if (stale.isPresent()) {
       return stale.get();
     }
-    Optional<WatchedService> watched = policies.find(e.service());
-    if (watched.isEmpty()) {
-      return ignored(null, "service " + e.service() + " is not watched by canaryrun (no policies/"
-          + e.service() + " document)", e);
+    // A build dated in the future would make every later real build look out of order.
+    Optional<String> future = EventClock.tooNew(build.eventId(), build.occurredAt(),
+        clock.instant());
+    if (future.isPresent()) {
+      return ignored(null, future.get(), build);
     }
+    Optional<WatchedService> watched = policies.find(build.service());
+    if (watched.isEmpty()) {
+      return ignored(null, "service " + build.service() + " is not watched by canaryrun (no"
+          + " policies/" + build.service() + " document)", build);
+    }
+    // The policy's region is the region, and its release rules say who may release.
+    BuildAdmission admission = BuildAdmission.admit(watched.get(), build);
+    if (admission instanceof BuildAdmission.Refused refused) {
+      DecisionLoop.logResult(Status.REJECTED, null, refused.problem(), build.eventId());
+      return new HandleResult(Status.REJECTED, null, null, refused.problem());
+    }
+    BuildSucceeded e = ((BuildAdmission.Admitted) admission).build();
     String id = RolloutIds.forBuild(e.service(), e.buildId());
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {

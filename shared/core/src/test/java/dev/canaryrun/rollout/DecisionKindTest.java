@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.canaryrun.rollout.RolloutEvent.Command;
-import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand.Refusal;
 import dev.canaryrun.rollout.RolloutEvent.ServiceRollouts;
 import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
 import java.util.List;
@@ -75,7 +76,7 @@ class DecisionKindTest {
   void aMalformedCommandIsRejectedInEveryState() {
     for (RolloutState s : RolloutState.values()) {
       Decision d = MACHINE.decide(Rollouts.in(s),
-          new MalformedCommand("m1", T0, "mallory", "unknown field 'force'"), T0);
+          new RefusedCommand("m1", T0, Refusal.MALFORMED, "mallory", "unknown field 'force'"), T0);
       assertEquals(Decision.Kind.REJECTED, d.kind(), s.name());
       assertEquals("Command.MALFORMED", d.audit().get(0).eventType());
       assertEquals("rejected malformed command from mallory: unknown field 'force'",

@@ -12,7 +12,8 @@ import dev.canaryrun.rollout.RolloutEvent.AlertFired;
 import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
 import dev.canaryrun.rollout.RolloutEvent.DeployCompleted;
 import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
-import dev.canaryrun.rollout.RolloutEvent.MalformedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand;
+import dev.canaryrun.rollout.RolloutEvent.RefusedCommand.Refusal;
 import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
@@ -68,7 +69,7 @@ class RolloutMachineTableTest {
     EVENTS.put("promote", r -> command("e-promote", CommandType.PROMOTE));
     EVENTS.put("rollback", r -> command("e-rollback", CommandType.ROLLBACK));
     EVENTS.put("retry", r -> command("e-retry", CommandType.RETRY));
-    EVENTS.put("malformed", r -> new MalformedCommand("e-bad", NOW, "mallory@example.com",
+    EVENTS.put("malformed", r -> new RefusedCommand("e-bad", NOW, Refusal.MALFORMED, "mallory@example.com",
         "command: 'abort' is not one of pause, resume, promote, rollback, retry"));
     EVENTS.put("applied", r -> new TrafficApplied("e-applied", NOW, r.traffic().candidatePercent()));
     EVENTS.put("observed",

@@ -2,6 +2,7 @@ package dev.canaryrun.cli.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canaryrun.gcp.decode.CommandDecoder;
 import dev.canaryrun.rollout.CommandType;
 import dev.canaryrun.rollout.ExpiryAction;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +16,17 @@ import java.util.Objects;
  * version 1 of README's "Operate" table (the fields {@code CommandDecoder} accepts, nothing
  * else, since it rejects unknown fields).
  *
- * <p>The seam for verified identity: a Google-signed ID token proving {@code actor} goes
- * into {@link #attributes} (a message attribute keeps the schema-1 body unchanged) once the
- * functions verify it; nothing else in the CLI builds or publishes a command.
+ * <p>The sender's Google-signed ID token goes in the body's {@code idToken} (a Pub/Sub
+ * attribute value is limited to 1024 bytes, a token is longer); the functions verify it and
+ * audit its email as the actor. Nothing else in the CLI builds or publishes a command.
  *
+ * @param idToken null against the emulators, which accept unsigned commands
  * @param rolloutId null for the service's rollout in flight (retry, rollback: its latest)
  * @param expiresAt pause only; null for a pause until resume
  * @param atExpiry pause with expiresAt only
  */
 record CommandMessage(CommandType command, String service, String rolloutId, String reason,
-    String actor, Instant expiresAt, ExpiryAction atExpiry) {
+    String actor, Instant expiresAt, ExpiryAction atExpiry, String idToken) {
   static final int SCHEMA_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,10 +58,13 @@ record CommandMessage(CommandType command, String service, String rolloutId, Str
     if (atExpiry != null) {
       n.put("atExpiry", atExpiry.name().toLowerCase(Locale.ROOT));
     }
+    if (idToken != null) {
+      n.put(CommandDecoder.ID_TOKEN, idToken);
+    }
     return n.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Pub/Sub attributes: none today; where the ID token will go (see the class comment). */
+  /** Pub/Sub attributes: none (the token travels in the body, see the class comment). */
   Map<String, String> attributes() {
     return Map.of();
   }

@@ -73,7 +73,7 @@ abstract class ControlCommand extends OperatorCommand {
     String actor = Identity.of(b.config(), ctx().env());
     // The rollout id resolved here goes into the command: the one this command watches.
     CommandMessage message = new CommandMessage(type(), service, target.id(), reason, actor,
-        expiresAt, atExpiry);
+        expiresAt, atExpiry, Identity.idToken(b.config()).orElse(null));
     String messageId = b.publish(message);
     String eventId = EventSource.COMMAND.eventId(messageId);
     Map<String, Object> result = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.IdTokenProvider;
 import com.google.auth.oauth2.ImpersonatedCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Who is running the CLI: the {@code actor} of the commands it publishes and of the audit
@@ -32,6 +35,8 @@ import java.util.Map;
  */
 final class Identity {
   static final String ACTOR_ENV = "CANARYRUN_ACTOR";
+  /** The audience a service account's token is minted for (Env.DEFAULT_COMMAND_AUDIENCES). */
+  static final String COMMAND_AUDIENCE = "canaryrun-commands";
   static final URI TOKENINFO = URI.create("https://oauth2.googleapis.com/tokeninfo");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,6 +51,32 @@ final class Identity {
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     } catch (IOException e) {
       throw new OperationFailed("cannot tell who you are from Application Default Credentials ("
+          + e.getMessage() + "): run `gcloud auth application-default login`", e);
+    }
+  }
+
+  /**
+   * The ID token that proves the sender to the commands function: minted from Application
+   * Default Credentials (a service account asks for the {@code canaryrun-commands} audience;
+   * gcloud's user credentials give their own client id as audience, which the functions
+   * accept by default). Empty against the emulators.
+   */
+  static Optional<String> idToken(OperatorConfig config) {
+    if (config.emulated()) {
+      return Optional.empty();
+    }
+    try {
+      GoogleCredentials credentials = GoogleCredentials.getApplicationDefault();
+      if (!(credentials instanceof IdTokenProvider provider)) {
+        throw new OperationFailed("these Application Default Credentials ("
+            + credentials.getClass().getSimpleName() + ") cannot mint an ID token, and the"
+            + " functions refuse unsigned commands: use `gcloud auth application-default"
+            + " login` or a service account");
+      }
+      return Optional.of(provider.idTokenWithAudience(COMMAND_AUDIENCE,
+          List.of(IdTokenProvider.Option.INCLUDE_EMAIL)).getTokenValue());
+    } catch (IOException e) {
+      throw new OperationFailed("cannot mint an ID token from Application Default Credentials ("
           + e.getMessage() + "): run `gcloud auth application-default login`", e);
     }
   }

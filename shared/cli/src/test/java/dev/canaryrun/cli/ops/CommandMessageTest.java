@@ -31,7 +31,7 @@ class CommandMessageTest {
     Instant until = Instant.now().plusSeconds(3600);
     CommandRequest c = decode(new CommandMessage(CommandType.PAUSE, "checkout",
         "checkout-9f3c2b1a", "waiting for payments", "alice@example.com", until,
-        ExpiryAction.ROLLBACK));
+        ExpiryAction.ROLLBACK, null));
     assertEquals(CommandType.PAUSE, c.command());
     assertEquals("checkout", c.service());
     assertEquals("checkout-9f3c2b1a", c.rolloutId());
@@ -46,7 +46,7 @@ class CommandMessageTest {
     for (CommandType t : new CommandType[] {CommandType.RESUME, CommandType.PROMOTE,
         CommandType.ROLLBACK, CommandType.RETRY}) {
       CommandRequest c = decode(new CommandMessage(t, "cart", null, "why", "bob@local", null,
-          null));
+          null, null));
       assertEquals(t, c.command());
       assertNull(c.rolloutId());
       assertNull(c.expiresAt());
@@ -56,9 +56,19 @@ class CommandMessageTest {
   @Test
   void anExpiryOnAnythingButPauseIsAUsageProblem() {
     UsageProblem e = assertThrows(UsageProblem.class, () -> new CommandMessage(
-        CommandType.PROMOTE, "cart", null, "why", "bob@local", Instant.now(), null));
+        CommandType.PROMOTE, "cart", null, "why", "bob@local", Instant.now(), null, null));
     assertTrue(e.getMessage().contains("pause only"), e.getMessage());
     assertEquals(Map.of(), new CommandMessage(CommandType.RESUME, "cart", null, "why",
-        "bob@local", null, null).attributes());
+        "bob@local", null, null, null).attributes());
+  }
+
+  @Test
+  void theSendersIdTokenTravelsInTheBodyWhereTheFunctionReadsIt() {
+    byte[] data = new CommandMessage(CommandType.PAUSE, "cart", null, "why", "bob@example.com",
+        null, null, "eyJhbGciOi.token.sig").data();
+    PubSubMessage m = new PubSubMessage(data, Map.of(), "1", Instant.now(), "s");
+    assertEquals(java.util.Optional.of("eyJhbGciOi.token.sig"), CommandDecoder.idToken(m));
+    assertEquals(CommandType.PAUSE, decode(new CommandMessage(CommandType.PAUSE, "cart", null,
+        "why", "bob@example.com", null, null, "eyJhbGciOi.token.sig")).command());
   }
 }

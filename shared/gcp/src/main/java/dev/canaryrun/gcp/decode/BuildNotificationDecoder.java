@@ -1,14 +1,15 @@
 package dev.canaryrun.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canaryrun.rollout.Limits;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.service.EventClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,12 +41,15 @@ public final class BuildNotificationDecoder {
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Pattern VARIABLE = Pattern.compile("\\$(\\{([A-Z0-9_]+)}|([A-Z0-9_]+))");
 
-  private final String defaultRegion;
-
-  /** @param defaultRegion used when the build does not set {@code _DEPLOY_REGION} */
-  public BuildNotificationDecoder(String defaultRegion) {
-    this.defaultRegion = Objects.requireNonNull(defaultRegion, "defaultRegion");
-  }
+  // Cloud Build ids are UUIDs; this admits any id that can name a rollout and a revision.
+  private static final Pattern BUILD_ID = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_.]{0,"
+      + (Limits.MAX_BUILD_ID - 1) + "}");
+  // A Docker repository as Cloud Build reports it: registry host, then a lower-case path.
+  private static final Pattern REPOSITORY =
+      Pattern.compile("[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)+");
+  private static final Pattern REVISION = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern RUN_DEPLOY = Pattern.compile("\\brun\\s+deploy\\b");
+  private static final int MAX_ORIGIN = 128;
 
   /** @param eventId the idempotency key of this delivery (topic-qualified message id) */
   public Decoded<BuildSucceeded> decode(PubSubMessage m, String eventId) {
@@ -75,6 +79,11 @@ public final class BuildNotificationDecoder {
     if (buildId == null || buildId.isBlank()) {
       throw new MalformedEventException("Build resource has no \"id\"");
     }
+    if (!BUILD_ID.matcher(buildId).matches()) {
+      throw new MalformedEventException("Build resource id '" + Json.abbreviate(buildId)
+          + "' is not a build id (letters, digits, '-', '_', '.'; at most "
+          + Limits.MAX_BUILD_ID + ")");
+    }
     fields.put("buildId", buildId);
     String attrId = m.attribute("buildId");
     if (attrId != null && !attrId.equals(buildId)) {
@@ -101,9 +110,11 @@ public final class BuildNotificationDecoder {
       throw new MalformedEventException(SERVICE_SUBSTITUTION + " '" + Json.abbreviate(service)
           + "' is not a Cloud Run service name");
     }
+    // No region named: null, so that the watched service's policy decides (issue 11, defect 7),
+    // never the function's default.
     String region = subs.getOrDefault(REGION_SUBSTITUTION, "");
     if (region.isBlank()) {
-      region = defaultRegion;
+      region = null;
     } else if (!REGION.matcher(region).matches()) {
       throw new MalformedEventException(REGION_SUBSTITUTION + " '" + Json.abbreviate(region)
           + "' is not a Cloud Run region");
@@ -113,11 +124,24 @@ public final class BuildNotificationDecoder {
       throw new MalformedEventException("successful build " + buildId + " has no finishTime");
     }
     Instant finishedAt = Json.instant(finish, "finishTime");
+    // Cloud Build publishes after the build finished: a finish later than Pub/Sub's own publish
+    // time is not skew, and accepted it would make every real build after it look out of order.
+    if (finishedAt.isAfter(m.publishTime().plus(EventClock.MAX_SKEW))) {
+      throw new MalformedEventException("build " + buildId + " finishTime " + finish
+          + " is after the notification was published (" + m.publishTime() + ") by more than "
+          + EventClock.MAX_SKEW.toSeconds() + " s of clock skew");
+    }
     String image = image(build, subs, service, buildId);
     fields.put("image", image);
     String adopt = adoptRevision(build, subs, service);
+    if (adopt != null && !REVISION.matcher(adopt).matches()) {
+      throw new MalformedEventException("adopt-mode revision '" + Json.abbreviate(adopt)
+          + "' is not a Cloud Run revision name");
+    }
+    String project = Json.boundedText(build, "projectId", "projectId", MAX_ORIGIN);
+    String trigger = Json.boundedText(build, "buildTriggerId", "buildTriggerId", MAX_ORIGIN);
     return Decoded.accepted(new BuildSucceeded(eventId, finishedAt, service, region, image,
-        buildId, adopt));
+        buildId, adopt, project, trigger));
   }
 
   private static Map<String, String> substitutions(JsonNode build) {
@@ -159,6 +183,11 @@ public final class BuildNotificationDecoder {
               + "' of " + name + " is not a sha256 digest");
         }
         String repo = repository(name);
+        if (repo.length() > Limits.MAX_IMAGE - 72 || !REPOSITORY.matcher(repo).matches()) {
+          throw new MalformedEventException("results.images name '" + Json.abbreviate(name)
+              + "' is not an image repository (at most " + (Limits.MAX_IMAGE - 72)
+              + " characters)");
+        }
         String previous = digestByRepo.putIfAbsent(repo, digest);
         if (previous != null && !previous.equals(digest)) {
           throw new MalformedEventException("results.images lists " + repo
@@ -224,7 +253,8 @@ public final class BuildNotificationDecoder {
       List<String> args = new ArrayList<>();
       step.path("args").forEach(a -> args.add(expand(a.asText(), subs)));
       String line = String.join(" ", args);
-      if (!line.matches("(?s).*\\brun\\s+deploy\\b.*") || !line.contains("--no-traffic")
+      // find(), not matches(".*...*"): a 2 MB argument must not backtrack for minutes
+      if (!RUN_DEPLOY.matcher(line).find() || !line.contains("--no-traffic")
           || !line.contains("--tag")) {
         continue;
       }

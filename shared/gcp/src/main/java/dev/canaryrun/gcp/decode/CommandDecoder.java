@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,8 +20,12 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * {"schemaVersion": 1, "command": "pause", "service": "checkout",
  *  "rolloutId": "checkout-1a2b3c4d", "reason": "waiting for the DB migration",
- *  "actor": "alice@example.com", "expiresAt": "2030-01-01T12:00:00Z", "atExpiry": "resume"}
+ *  "expiresAt": "2030-01-01T12:00:00Z", "atExpiry": "resume",
+ *  "idToken": "<the sender's Google-signed ID token>"}
  * }</pre>
+ *
+ * <p>The sender is who the ID token says (verified by the commands function, not here); the
+ * optional {@code actor} is only what the sender claims and is kept for the log, never trusted.
  *
  * Strict, because a command moves production traffic: unknown fields, duplicate keys, wrong
  * types, an unknown command, a missing reason or actor, or an expiry on anything but pause
@@ -29,7 +34,11 @@ import java.util.regex.Pattern;
  */
 public final class CommandDecoder {
   public static final int SCHEMA_VERSION = 1;
-  public static final int MAX_BYTES = 4 * 1024;
+  /** A command with its ID token (about 1 KB; a JWT with many claims is under 3 KB). */
+  public static final int MAX_BYTES = 8 * 1024;
+  /** Where the sender's ID token travels: a Pub/Sub attribute value is limited to 1024 bytes. */
+  public static final String ID_TOKEN = "idToken";
+  public static final int MAX_ID_TOKEN = 4 * 1024;
   public static final int MAX_REASON = 1000;
   public static final int MAX_ACTOR = 254;
   /** A pause longer than this is a forgotten pause: open-ended pauses are explicit (no expiry). */
@@ -38,7 +47,7 @@ public final class CommandDecoder {
   static final Pattern SERVICE = Pattern.compile("[a-z]([-a-z0-9]{0,47}[a-z0-9])?");
   static final Pattern ROLLOUT_ID = Pattern.compile("[a-z][-a-z0-9]{0,62}");
   private static final Set<String> FIELDS = Set.of("schemaVersion", "command", "service",
-      "rolloutId", "reason", "actor", "expiresAt", "atExpiry");
+      "rolloutId", "reason", "actor", "expiresAt", "atExpiry", ID_TOKEN);
 
   public Decoded<CommandRequest> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
@@ -111,11 +120,7 @@ public final class CommandDecoder {
       throw new MalformedEventException("rolloutId '" + Json.abbreviate(rolloutId)
           + "' is not a rollout id");
     }
-    if (actor == null || actor.isBlank()) {
-      throw new MalformedEventException("command has no \"actor\": every override names who "
-          + "asked for it");
-    }
-    if (actor.length() > MAX_ACTOR) {
+    if (actor != null && actor.length() > MAX_ACTOR) {
       throw new MalformedEventException("actor is " + actor.length() + " characters, over "
           + MAX_ACTOR);
     }
@@ -156,8 +161,27 @@ public final class CommandDecoder {
                 + Json.abbreviate(atExpiryText) + "' is neither resume nor rollback");
           };
     }
-    return new CommandRequest(eventId, m.publishTime(), service, rolloutId, command, actor,
-        reason, expiresAt, atExpiry);
+    // The claimed actor until the function replaces it with the verified sender.
+    return new CommandRequest(eventId, m.publishTime(), service, rolloutId, command,
+        actor == null || actor.isBlank() ? "unknown" : actor, reason, expiresAt, atExpiry);
+  }
+
+  /**
+   * The sender's ID token ({@code idToken}), read before anything else is decoded, so that a
+   * command is authenticated before it is believed. Empty when absent or unreadable.
+   */
+  public static Optional<String> idToken(PubSubMessage m) {
+    if (m.data().length > MAX_BYTES) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode t = Json.parse(m.data(), "command").get(ID_TOKEN);
+      return t != null && t.isTextual() && !t.asText().isBlank()
+          && t.asText().length() <= MAX_ID_TOKEN
+          ? Optional.of(t.asText().strip()) : Optional.empty();
+    } catch (MalformedEventException e) {
+      return Optional.empty(); // decode() names the problem
+    }
   }
 
   /** Null when absent; a rejection when present but not a string. */

@@ -1,11 +1,13 @@
 package dev.canaryrun.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canaryrun.rollout.Limits;
 import dev.canaryrun.service.AlertRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Decodes a Cloud Monitoring incident notification (Pub/Sub channel, schema version 1.2):
@@ -25,6 +27,8 @@ public final class IncidentDecoder {
   public static final String TEST_VERSION = "test";
   public static final String RESOURCE_TYPE = "cloud_run_revision";
   public static final int MAX_BYTES = 256 * 1024;
+  private static final Pattern SERVICE = CommandDecoder.SERVICE;
+  private static final Pattern REVISION = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
 
   public Decoded<AlertRequest> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
@@ -55,7 +59,8 @@ public final class IncidentDecoder {
     if (incident == null || !incident.isObject()) {
       throw new MalformedEventException("incident notification has no \"incident\" object");
     }
-    String incidentId = Json.text(incident, "incident_id");
+    String incidentId = Json.boundedText(incident, "incident_id", "incident.incident_id",
+        Limits.MAX_INCIDENT_ID);
     if (incidentId == null || incidentId.isBlank()) {
       throw new MalformedEventException("incident has no incident_id");
     }
@@ -83,6 +88,11 @@ public final class IncidentDecoder {
       throw new MalformedEventException("incident " + incidentId + " on " + RESOURCE_TYPE
           + " has no resource.labels.service_name");
     }
+    if (!SERVICE.matcher(service).matches()) {
+      // "a/b" would become a Firestore path with a slash in it: not a service canaryrun watches
+      throw new MalformedEventException("incident " + incidentId + " resource.labels.service_name '"
+          + Json.abbreviate(service) + "' is not a Cloud Run service name");
+    }
     fields.put("service", service);
     String revision = Json.text(labels, "revision_name");
     if (revision == null || revision.isBlank()) {
@@ -91,11 +101,16 @@ public final class IncidentDecoder {
           + "across revisions, so the canary cannot be told from the stable revision; group "
           + "the policy by revision_name");
     }
+    if (!REVISION.matcher(revision).matches()) {
+      throw new MalformedEventException("incident " + incidentId
+          + " resource.labels.revision_name '" + Json.abbreviate(revision) + "' is not a Cloud Run revision name");
+    }
     fields.put("revision", revision);
     Instant at = Json.epochSeconds(incident.get(open ? "started_at" : "ended_at"),
         open ? "incident.started_at" : "incident.ended_at");
     return Decoded.accepted(new AlertRequest(eventId, at != null ? at : m.publishTime(), service,
-        revision, incidentId, open, Json.text(incident, "policy_name"),
-        Json.text(incident, "summary")));
+        revision, incidentId, open,
+        Json.truncated(Json.text(incident, "policy_name"), Limits.MAX_POLICY_NAME),
+        Json.truncated(Json.text(incident, "summary"), Limits.MAX_SUMMARY)));
   }
 }

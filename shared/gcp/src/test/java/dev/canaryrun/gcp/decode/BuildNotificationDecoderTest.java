@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BuildNotificationDecoderTest {
-  private final BuildNotificationDecoder decoder = new BuildNotificationDecoder("us-central1");
+  private final BuildNotificationDecoder decoder = new BuildNotificationDecoder();
 
   @Test
   void successOfAWatchedServiceBuildIsARolloutOfTheImagePinnedByDigest() {
@@ -82,11 +82,11 @@ class BuildNotificationDecoderTest {
   }
 
   @Test
-  void regionFallsBackToTheDefault() {
+  void aBuildNamingNoRegionLeavesItToThePolicy() {
+    // issue 11, defect 7: it used to take the function's default region (us-central1 here).
     String json = Fixtures.edit("cloudbuild/build-success.json")
         .remove("/substitutions/_DEPLOY_REGION").text();
-    assertEquals("us-central1", Messages.accepted(decoder.decode(Messages.of(json), "b"))
-        .region());
+    assertNull(Messages.accepted(decoder.decode(Messages.of(json), "b")).region());
   }
 
   @Test

@@ -48,10 +48,24 @@ class CommandDecoderTest {
     assertEquals(Fixtures.ROLLOUT_ID, c.rolloutId());
   }
 
+  @Test
+  void theActorIsOptionalBecauseTheIdTokenNamesTheSender() {
+    // The function replaces it with the verified email; a claimed actor is never trusted.
+    CommandRequest c = Messages.accepted(decoder.decode(
+        Messages.fixture("commands/bad-missing-actor.json"), "c"));
+    assertEquals("unknown", c.actor());
+  }
+
+  @Test
+  void theIdTokenIsReadBeforeAnythingElse() {
+    assertEquals(java.util.Optional.of("a.b.c"), CommandDecoder.idToken(Messages.of(
+        "{\"schemaVersion\":1,\"command\":\"abort\",\"idToken\":\"a.b.c\"}")));
+    assertEquals(java.util.Optional.empty(), CommandDecoder.idToken(Messages.of("{not json")));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "commands/bad-unknown-command.json|unknown command 'abort'",
-      "commands/bad-missing-actor.json|no \"actor\"",
       "commands/bad-unknown-field.json|unknown field \"force\"",
       "commands/bad-schema-version.json|schemaVersion 2",
       "commands/bad-expiry-on-promote.json|pause only",

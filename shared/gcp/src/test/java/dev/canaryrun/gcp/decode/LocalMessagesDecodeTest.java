@@ -34,7 +34,7 @@ class LocalMessagesDecodeTest {
     assertEquals("42", m.messageId());
     assertEquals("SUCCESS", m.attribute("status"));
 
-    BuildSucceeded b = Messages.accepted(new BuildNotificationDecoder("us-central1")
+    BuildSucceeded b = Messages.accepted(new BuildNotificationDecoder()
         .decode(m, "build:1"));
     assertEquals("checkout", b.service());
     assertEquals("europe-west1", b.region());

@@ -1,0 +1,36 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.port.PolicyStore.WatchedService;
+import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import java.util.Objects;
+
+/**
+ * Whether a successful build of a watched service may start a rollout, before anything is
+ * deployed: the policy's region is the region (a build naming another one is refused; one
+ * naming none deploys to the policy's, never to the function's default), and the policy's
+ * release rules say who may release the service. Pure: the engine calls {@link #admit} once
+ * it has the service's policy, and audits a refusal.
+ */
+public sealed interface BuildAdmission {
+
+  /** @param build the build with its region resolved to the watched service's */
+  record Admitted(BuildSucceeded build) implements BuildAdmission {}
+
+  /** @param problem why, naming the field and what the policy allows */
+  record Refused(String problem) implements BuildAdmission {}
+
+  static BuildAdmission admit(WatchedService watched, BuildSucceeded build) {
+    Objects.requireNonNull(watched, "watched");
+    Objects.requireNonNull(build, "build");
+    if (build.region() != null && !build.region().equals(watched.region())) {
+      return new Refused("build " + build.buildId() + " deploys " + build.service() + " to "
+          + build.region() + " but the service's policy watches it in " + watched.region()
+          + ": refused (fix _DEPLOY_REGION or the policy's region)");
+    }
+    return watched.policy().release()
+        .check(build.image(), build.buildProject(), build.triggerId())
+        .<BuildAdmission>map(p -> new Refused("build " + build.buildId() + " may not release "
+            + build.service() + ": " + p))
+        .orElseGet(() -> new Admitted(build.inRegion(watched.region())));
+  }
+}
