@@ -3,8 +3,6 @@ package dev.canaryrun.judge;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.canaryrun.bench.Sampler;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -37,19 +35,19 @@ class RatioTestValidityTest {
   @MethodSource("nullStreams")
   void anytimeValidUnderTheNull(double alpha, double ratio, String kind) {
     SplittableRandom rnd = new SplittableRandom(20250106L);
-    RatioTest test = new RatioTest("err", SequentialJudge.ERROR_ALTERNATIVES);
+    RatioTest test = new RatioTest(ErrorTest.ALTERNATIVES);
     int streams = 2000;
     int crossed = 0;
     for (int s = 0; s < streams; s++) {
-      Map<String, Double> v = new HashMap<>();
+      RatioState v = RatioState.EMPTY;
       for (int b = 0; b < 90; b++) {
         double share = new double[] {0.05, 0.2, 0.5}[b / 30];
         long nc = poisson(rnd, 3000 * share);
         long ns = poisson(rnd, 3000 * (1 - share));
         long x = binomial(rnd, nc, 0.01 * ratio);
         long y = binomial(rnd, ns, 0.01);
-        test.observe(v, x, y, nc, ns, ratio);
-        double logE = kind.equals("fail") ? test.logFailE(v) : test.logPassE(v);
+        v = test.observe(v, x, y, nc, ns, ratio);
+        double logE = kind.equals("fail") ? test.logFailE(v) : RatioTest.logPassE(v);
         if (logE >= Math.log(1 / alpha)) {
           crossed++;
           break;
@@ -65,12 +63,12 @@ class RatioTestValidityTest {
   @Test
   void catchesARealRegression() {
     SplittableRandom rnd = new SplittableRandom(7);
-    RatioTest test = new RatioTest("err", SequentialJudge.ERROR_ALTERNATIVES);
-    Map<String, Double> v = new HashMap<>();
+    RatioTest test = new RatioTest(ErrorTest.ALTERNATIVES);
+    RatioState v = RatioState.EMPTY;
     for (int b = 0; b < 30; b++) {
       long nc = poisson(rnd, 1500);
       long ns = poisson(rnd, 1500);
-      test.observe(v, binomial(rnd, nc, 0.02), binomial(rnd, ns, 0.01), nc, ns, 1.5);
+      v = test.observe(v, binomial(rnd, nc, 0.02), binomial(rnd, ns, 0.01), nc, ns, 1.5);
     }
     assertTrue(test.logFailE(v) > Math.log(1000), "e-value " + Math.exp(test.logFailE(v)));
   }

@@ -1,6 +1,5 @@
 package dev.canaryrun.gcp.store;
 
-import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.policy.InvalidPolicyException;
 import dev.canaryrun.policy.PolicyJson;
 import dev.canaryrun.rollout.ExpiryAction;
@@ -48,7 +47,7 @@ final class RolloutDocument {
     m.put("stateSince", Fields.timestamp(r.stateSince()));
     m.put("traffic", Map.of("candidatePercent", r.traffic().candidatePercent(),
         "applied", r.traffic().applied()));
-    m.put("judge", judge(r.judge()));
+    m.put("judge", JudgeStateCodec.write(r.judge()));
     m.put("lastVerdict", VerdictFields.write(r.lastVerdict()));
     m.put("pause", pause(r.pause()));
     m.put("stableIncidents", r.stableIncidents().stream().sorted().toList());
@@ -80,7 +79,7 @@ final class RolloutDocument {
         f.intValue("stepIndex"),
         f.instant("stateSince"),
         new TrafficIntent(traffic.intValue("candidatePercent"), traffic.bool("applied")),
-        judge(f.optMap("judge")),
+        JudgeStateCodec.read(f.optMap("judge")),
         VerdictFields.read(f, "lastVerdict"),
         pause(f.optMap("pause")),
         new HashSet<>(strings(f.list("stableIncidents"))),
@@ -88,20 +87,6 @@ final class RolloutDocument {
         f.instant(CREATED_AT),
         f.instant("updatedAt"),
         f.longValue(VERSION));
-  }
-
-  private static Map<String, Object> judge(JudgeState j) {
-    if (j == null) {
-      return null;
-    }
-    Map<String, Object> m = new HashMap<>();
-    m.put("consumedUntil", Fields.timestamp(j.consumedUntil()));
-    m.put("values", new HashMap<>(j.values()));
-    return m;
-  }
-
-  private static JudgeState judge(Fields f) {
-    return f == null ? null : new JudgeState(f.instant("consumedUntil"), f.doubles("values"));
   }
 
   private static Map<String, Object> pause(Pause p) {
