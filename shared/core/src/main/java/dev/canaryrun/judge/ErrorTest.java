@@ -55,7 +55,52 @@ final class ErrorTest {
     SequentialEvidence next = e.withErrors(errors, new ErrorFloor(floorLlr, floorPass));
     Check check = check(errors, s, errNull, logFail, failThreshold, fail, ratioPass, floorPass,
         floorLlr);
+    if (!fail && !ratioPass && !floorPass) {
+      check = withOutlook(check, e, s, errors, errNull, floorLlr);
+    }
     return new Result(next, check, fail, ratioPass || floorPass);
+  }
+
+  /**
+   * Adds to a waiting check when a PASS is expected ({@code minutesToPass}, the sooner of the
+   * two routes, at the step's observed traffic) and what is ruled out already
+   * ({@code ruledOutAbove}: the largest 5xx ratio not excluded at 95%).
+   */
+  private static Check withOutlook(Check c, SequentialEvidence e, JudgeSettings s,
+      RatioState t, double errNull, double floorLlr) {
+    StepTraffic st = e.step();
+    ErrorTally tot = e.totals();
+    // With no stable 5xx yet, half an error is the best guess of the rate (it is never 0).
+    double stableRate = tot.stableRequests() > 0
+        ? Math.max(tot.stableErrors(), 0.5) / tot.stableRequests() : 0;
+    double ratio = Outlook.minutesToPass(s.alpha(), RatioState.llr(t.passLlr(), 1),
+        st.canaryPerBucket(), st.stablePerBucket(), stableRate, errNull);
+    double floor = Outlook.minutesToFloorPass(s.alpha(), floorLlr, st.canaryPerBucket(),
+        stableRate);
+    Map<String, Double> f = new HashMap<>(c.figures());
+    f.put("minutesToPass", Math.min(ratio, floor));
+    f.put("ruledOutAbove", Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(),
+        t.canaryN(), t.stableN()));
+    return new Check(c.name(), c.outcome(), c.explanation(), f);
+  }
+
+  /** What the errors evidence rules out so far, as a sentence. */
+  static String ruledOut(RatioState t) {
+    double bound = Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(), t.canaryN(),
+        t.stableN());
+    if (Double.isNaN(bound)) {
+      double rate = Outlook.zeroEventRateBound(t.canaryN());
+      return Double.isNaN(rate) ? "no canary requests yet: no 5xx regression ruled out"
+          : "no 5xx on either revision yet: canary 5xx rate below " + Fmt.pct(rate)
+              + " at 95% confidence (" + Fmt.num(t.canaryN()) + " canary requests)";
+    }
+    if (Double.isInfinite(bound)) {
+      return "no 5xx regression ruled out yet (" + Fmt.num(t.canaryEvents()) + " canary vs "
+          + Fmt.num(t.stableEvents()) + " stable 5xx)";
+    }
+    return "no 5xx regression above x" + Fmt.num(bound) + " at 95% confidence ("
+        + Fmt.num(t.canaryEvents()) + "/" + Fmt.num(t.canaryN()) + " canary vs "
+        + Fmt.num(t.stableEvents()) + "/" + Fmt.num(t.stableN()) + " stable 5xx)";
   }
 
   /** Starts this step's PASS evidence afresh. */

@@ -42,15 +42,33 @@ final class LatencyTest {
     return e;
   }
 
-  Result judge(SequentialEvidence e, JudgeSettings s, int q, double scale) {
+  /**
+   * @param warmupMinutesLeft minutes of the canary's warm-up still to come, during which its
+   *     latency is not tested
+   */
+  Result judge(SequentialEvidence e, JudgeSettings s, int q, double scale,
+      double warmupMinutesLeft) {
     QuantileState st = e.quantile(q);
     String name = NAMES[q];
+    StepTraffic step = e.step();
+    double passNullGuess = 1 + 2 * s.minimumLatencyIncrease() * scale;
     if (!st.calibrated()) {
       long need = LatencyThresholds.minCalibrationRequests(QUANTILES[q]);
+      double have = 0;
+      for (double c : e.calibration().counts()) {
+        have += c;
+      }
+      // Calibration first (stable requests), then the PASS test at a typical exceedance
+      // ratio for the policy's slowdown: an estimate, to say whether it can happen at all.
+      double calMinutes = step.stablePerBucket() > 0
+          ? Math.max(0, need - have) / step.stablePerBucket() : Double.POSITIVE_INFINITY;
+      double minutes = Math.max(calMinutes, warmupMinutesLeft) + Outlook.minutesToPass(
+          s.alpha(), 0, step.canaryPerBucket(), step.stablePerBucket(), 1 - QUANTILES[q],
+          passNullGuess);
       Check c = new Check("latency-" + name, Outcome.INCONCLUSIVE,
           "latency " + name + ": threshold not set yet: it is taken once "
               + need + " stable requests with a histogram have been seen",
-          Map.of("calibrationRequests", (double) need));
+          Map.of("calibrationRequests", (double) need, "minutesToPass", minutes));
       return new Result(e, c, false, false, "latency " + name + " threshold");
     }
     if (st.thresholdMs() <= 0) {
@@ -65,8 +83,45 @@ final class LatencyTest {
     st = st.withTest(marked);
     double passNull = 1 + (st.ratio() - 1) * scale;
     Check c = check(st, s, name, passNull, logFail, failThreshold, fail, pass);
+    if (!fail && !pass) {
+      RatioState t = st.test();
+      double share = t.stableN() > 0 && t.stableEvents() > 0 ? t.stableEvents() / t.stableN()
+          : 1 - QUANTILES[q];
+      Map<String, Double> f = new HashMap<>(c.figures());
+      f.put("minutesToPass", warmupMinutesLeft + Outlook.minutesToPass(s.alpha(),
+          RatioState.llr(t.passLlr(), 1), step.canaryPerBucket(), step.stablePerBucket(),
+          share, passNull));
+      f.put("ruledOutAbove", Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(),
+          t.canaryN(), t.stableN()));
+      c = new Check(c.name(), c.outcome(), c.explanation(), f);
+    }
     return new Result(e.withQuantile(q, st), c, fail, pass,
         fail || pass ? null : "latency " + name);
+  }
+
+  /** What the latency evidence rules out so far, as a sentence (null: nothing to say). */
+  static String ruledOut(SequentialEvidence e) {
+    StringBuilder b = new StringBuilder();
+    for (int q = 0; q < QUANTILES.length; q++) {
+      QuantileState st = e.quantile(q);
+      if (!st.calibrated() || st.thresholdMs() <= 0 || st.test().canaryN() == 0) {
+        continue;
+      }
+      RatioState t = st.test();
+      double bound = Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(), t.canaryN(),
+          t.stableN());
+      if (Double.isNaN(bound) || Double.isInfinite(bound)) {
+        continue;
+      }
+      b.append(b.length() == 0 ? "" : ", ").append(NAMES[q]).append(": no more than x")
+          .append(Fmt.num(bound)).append(" the stable share of requests >= ")
+          .append(Fmt.num(st.thresholdMs())).append(" ms");
+    }
+    if (b.length() == 0) {
+      return "latency tests skipped: " + Fmt.num(e.totals().canaryRequests())
+          + " canary requests, too few to set or test a threshold";
+    }
+    return "latency at 95% confidence: " + b;
   }
 
   /** 1/(alpha 0.05/3): the latency share of alpha split over the three thresholds. */

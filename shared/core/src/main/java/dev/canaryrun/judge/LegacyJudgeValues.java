@@ -55,7 +55,10 @@ public final class LegacyJudgeValues {
     CalibrationWindow cal = new CalibrationWindow(bounds, anyCount ? counts : List.of());
     ErrorTally guard = new ErrorTally(take("guard_canary_requests"),
         take("guard_canary_errors"), take("guard_stable_requests"), take("guard_stable_errors"));
-    return new SequentialEvidence(share, totals, step, errors, floor, latency, cal, guard);
+    // The old judge kept no per-step stable count, bucket count or canary start: the step's
+    // rates are re-learnt from the next bucket, and the latency warm-up is taken as over.
+    return new SequentialEvidence(new StepTraffic(share, step, 0, 0), totals, errors, floor,
+        latency, cal, guard, 1);
   }
 
   private RatioState ratio(String key, int alternatives) {

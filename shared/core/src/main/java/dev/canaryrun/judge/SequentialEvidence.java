@@ -7,22 +7,25 @@ import java.util.List;
  * What {@link SequentialJudge} carries from one tick to the next, one typed record per test:
  * stored with the rollout (as JSON-shaped maps, by Jackson) and read back exactly.
  *
- * @param share the canary percent this step's evidence belongs to
+ * @param step this step's share and observed traffic
  * @param totals both revisions' requests and 5xx over the rollout
- * @param stepCanaryRequests canary requests in this step
  * @param errors the 5xx ratio test
  * @param floor the low-error-rate PASS route of this step
  * @param latency one entry per quantile of {@link LatencyTest#QUANTILES}, in that order
  * @param calibration the stable latency data the next thresholds are taken from
  * @param guard the guard rail's pending window
+ * @param canaryFromSecond epoch second of the first bucket with canary traffic (0: none yet),
+ *     from which the latency warm-up counts
  */
-public record SequentialEvidence(int share, ErrorTally totals, double stepCanaryRequests,
-    RatioState errors, ErrorFloor floor, List<QuantileState> latency,
-    CalibrationWindow calibration, ErrorTally guard) {
-  public static final SequentialEvidence EMPTY = new SequentialEvidence(0, ErrorTally.EMPTY, 0,
-      RatioState.EMPTY, ErrorFloor.EMPTY, List.of(), CalibrationWindow.EMPTY, ErrorTally.EMPTY);
+public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState errors,
+    ErrorFloor floor, List<QuantileState> latency, CalibrationWindow calibration,
+    ErrorTally guard, long canaryFromSecond) {
+  public static final SequentialEvidence EMPTY = new SequentialEvidence(StepTraffic.EMPTY,
+      ErrorTally.EMPTY, RatioState.EMPTY, ErrorFloor.EMPTY, List.of(), CalibrationWindow.EMPTY,
+      ErrorTally.EMPTY, 0);
 
   public SequentialEvidence {
+    step = step == null ? StepTraffic.EMPTY : step;
     totals = totals == null ? ErrorTally.EMPTY : totals;
     errors = errors == null ? RatioState.EMPTY : errors;
     floor = floor == null ? ErrorFloor.EMPTY : floor;
@@ -36,6 +39,10 @@ public record SequentialEvidence(int share, ErrorTally totals, double stepCanary
     latency = List.copyOf(l);
   }
 
+  double stepCanaryRequests() {
+    return step.canaryRequests();
+  }
+
   QuantileState quantile(int q) {
     return latency.get(q);
   }
@@ -43,31 +50,26 @@ public record SequentialEvidence(int share, ErrorTally totals, double stepCanary
   SequentialEvidence withQuantile(int q, QuantileState s) {
     List<QuantileState> l = new ArrayList<>(latency);
     l.set(q, s);
-    return new SequentialEvidence(share, totals, stepCanaryRequests, errors, floor, l,
-        calibration, guard);
+    return new SequentialEvidence(step, totals, errors, floor, l, calibration, guard,
+        canaryFromSecond);
   }
 
   SequentialEvidence withErrors(RatioState e, ErrorFloor f) {
-    return new SequentialEvidence(share, totals, stepCanaryRequests, e, f, latency, calibration,
-        guard);
+    return new SequentialEvidence(step, totals, e, f, latency, calibration, guard,
+        canaryFromSecond);
   }
 
   SequentialEvidence withCalibration(CalibrationWindow c) {
-    return new SequentialEvidence(share, totals, stepCanaryRequests, errors, floor, latency, c,
-        guard);
+    return new SequentialEvidence(step, totals, errors, floor, latency, c, guard,
+        canaryFromSecond);
   }
 
   SequentialEvidence withGuard(ErrorTally g) {
-    return new SequentialEvidence(share, totals, stepCanaryRequests, errors, floor, latency,
-        calibration, g);
+    return new SequentialEvidence(step, totals, errors, floor, latency, calibration, g,
+        canaryFromSecond);
   }
 
-  SequentialEvidence withCounts(ErrorTally t, double step) {
-    return new SequentialEvidence(share, t, step, errors, floor, latency, calibration, guard);
-  }
-
-  SequentialEvidence withShare(int s) {
-    return new SequentialEvidence(s, totals, stepCanaryRequests, errors, floor, latency,
-        calibration, guard);
+  SequentialEvidence withTraffic(StepTraffic s, ErrorTally t, long canaryFrom) {
+    return new SequentialEvidence(s, t, errors, floor, latency, calibration, guard, canaryFrom);
   }
 }

@@ -84,9 +84,9 @@ public final class SequentialJudge implements CanaryJudge {
   public Judgement judge(JudgeState state, JudgeSettings s, JudgeInput in) {
     SequentialEvidence e = state.evidence();
     BucketSelection sel = BucketSelection.select(state.consumedUntil(), in);
-    if (e.share() != in.canaryPercent()) {
-      e = LatencyTest.resetStep(ErrorTest.resetStep(e)).withCounts(e.totals(), 0)
-          .withShare(in.canaryPercent());
+    if (e.step().share() != in.canaryPercent()) {
+      e = LatencyTest.resetStep(ErrorTest.resetStep(e)).withTraffic(
+          new StepTraffic(in.canaryPercent(), 0, 0, 0), e.totals(), e.canaryFromSecond());
     }
     double scale = Math.max(1.0, FULL_EFFECT_PERCENT / Math.max(1, in.canaryPercent()));
     double errNull = 1 + (s.minimumErrorRatio() - 1) * scale;
@@ -95,11 +95,18 @@ public final class SequentialJudge implements CanaryJudge {
     for (BucketSelection.Pair p : sel.pairs()) {
       RequestCounts c = p.canary().requests();
       RequestCounts st = p.stable().requests();
-      e = e.withCounts(e.totals().plus(c, st), e.stepCanaryRequests() + c.total());
+      long canaryFrom = e.canaryFromSecond() == 0 && c.total() > 0
+          ? p.start().getEpochSecond() : e.canaryFromSecond();
+      e = e.withTraffic(e.step().plus(c, st), e.totals().plus(c, st), canaryFrom);
       e = errors.consume(e, c, st, errNull);
+      // Errors count from the first request; latency only once the canary has warmed up (a
+      // new revision starts cold while the stable one is warm: that is not a regression).
       // Test first, with thresholds set from earlier buckets; only then may this bucket's
       // stable data move a threshold, which applies from the next bucket on.
-      e = latency.consume(e, p.canary().latency(), p.stable().latency(), scale);
+      if (canaryFrom != 0
+          && p.start().getEpochSecond() >= canaryFrom + s.latencyWarmupSeconds()) {
+        e = latency.consume(e, p.canary().latency(), p.stable().latency(), scale);
+      }
       e = LatencyCalibration.calibrate(e, s, p.stable().latency());
       e = guard.errors(e, s, c, st);
       guard.utilisation(s, p);
@@ -108,6 +115,11 @@ public final class SequentialJudge implements CanaryJudge {
     List<Check> checks = new ArrayList<>(guard.checks());
     List<String> failures = new ArrayList<>(guard.failures());
     List<String> missing = new ArrayList<>();
+    Check exposure = ExposureCheck.check(e.step());
+    if (exposure != null) {
+      checks.add(exposure);
+      failures.add(exposure.explanation());
+    }
     ErrorTest.Result err = errors.judge(e, s, errNull);
     e = err.evidence();
     checks.add(err.check());
@@ -116,8 +128,9 @@ public final class SequentialJudge implements CanaryJudge {
     } else if (!err.pass()) {
       missing.add("errors");
     }
+    double warmupLeft = warmupMinutesLeft(e, s, sel);
     for (int q = 0; q < LatencyTest.QUANTILES.length; q++) {
-      LatencyTest.Result r = latency.judge(e, s, q, scale);
+      LatencyTest.Result r = latency.judge(e, s, q, scale, warmupLeft);
       e = r.evidence();
       if (r.check() != null) {
         checks.add(r.check());
@@ -131,5 +144,15 @@ public final class SequentialJudge implements CanaryJudge {
     Verdict verdict = VerdictText.verdict(e, s, in, sel, errNull, scale, checks, failures,
         missing);
     return new Judgement(verdict, state.next(sel.consumedUntil(), e));
+  }
+
+  private static double warmupMinutesLeft(SequentialEvidence e, JudgeSettings s,
+      BucketSelection sel) {
+    if (e.canaryFromSecond() == 0) {
+      return s.latencyWarmupSeconds() / 60.0;
+    }
+    double left = e.canaryFromSecond() + s.latencyWarmupSeconds()
+        - sel.consumedUntil().getEpochSecond();
+    return Math.max(0, left) / 60.0;
   }
 }

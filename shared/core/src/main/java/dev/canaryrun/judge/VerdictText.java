@@ -28,10 +28,30 @@ final class VerdictText {
           + " requests, " + Fmt.pct(e.totals().canaryRate()) + " 5xx vs stable "
           + Fmt.pct(e.totals().stableRate()) + " [" + window + "]", checks);
     }
+    double expected = minutesToPass(checks);
     return new Verdict(Outcome.INCONCLUSIVE, "no regression detected, but not enough evidence "
         + "yet to pass at " + in.canaryPercent() + "% (" + Fmt.num(e.stepCanaryRequests())
         + " canary requests in this step); still waiting on: " + String.join(", ", missing)
-        + " [" + window + "]", checks);
+        + "; PASS expected " + Outlook.minutes(expected) + " at the current traffic"
+        + "; ruled out so far: " + ErrorTest.ruledOut(e.errors()) + "; "
+        + LatencyTest.ruledOut(e) + " [" + window + "]", checks);
+  }
+
+  /**
+   * When the slowest waiting test is expected to pass (infinite if one never will at this
+   * traffic). The machine's progression reads the same figure from the checks.
+   */
+  static double minutesToPass(List<Check> checks) {
+    double worst = 0;
+    for (Check c : checks) {
+      if (c.outcome() == Outcome.INCONCLUSIVE) {
+        Double m = c.figures().get("minutesToPass");
+        if (m != null) {
+          worst = Math.max(worst, m);
+        }
+      }
+    }
+    return worst;
   }
 
   private static String scaleNote(double scale) {

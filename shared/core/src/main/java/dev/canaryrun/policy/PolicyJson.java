@@ -20,11 +20,13 @@ import java.util.Set;
 public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
-      Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag");
+      Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag",
+          "onInconclusive");
   private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
   private static final Set<String> JUDGE =
       Set.of("alpha", "minimumErrorRatio", "minimumLatencyIncrease", "guardrailErrorRate",
-          "guardrailMinRequests", "maxCpuUtilisation", "maxMemoryUtilisation");
+          "guardrailMinRequests", "maxCpuUtilisation", "maxMemoryUtilisation",
+          "latencyWarmupSeconds");
   private static final Set<String> METRICS = Set.of("alignmentPeriodSeconds", "ingestDelaySeconds");
   private static final Set<String> SMOKE = Set.of("path", "expectedStatus", "attempts", "timeoutSeconds");
 
@@ -79,7 +81,9 @@ public final class PolicyJson {
             dj.guardrailMinRequests(), problems),
         number(j, "maxCpuUtilisation", "judge.maxCpuUtilisation", dj.maxCpuUtilisation(), problems),
         number(j, "maxMemoryUtilisation", "judge.maxMemoryUtilisation",
-            dj.maxMemoryUtilisation(), problems));
+            dj.maxMemoryUtilisation(), problems),
+        (long) number(j, "latencyWarmupSeconds", "judge.latencyWarmupSeconds",
+            dj.latencyWarmupSeconds(), problems));
 
     JsonNode m = root.path("metrics");
     unknown(m, METRICS, "metrics.", problems);
@@ -108,11 +112,21 @@ public final class PolicyJson {
         problems.add("onNewBuild: '" + action + "' must be 'supersede' or 'ignore'");
       }
     }
+    InconclusiveAction onInconclusive = d.onInconclusive();
+    String inconclusive = text(root, "onInconclusive", null);
+    if (inconclusive != null) {
+      try {
+        onInconclusive = InconclusiveAction.valueOf(inconclusive.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add("onInconclusive: '" + inconclusive
+            + "' must be 'promote', 'pause' or 'rollback'");
+      }
+    }
     String tag = text(root, "candidateTag", d.candidateTag());
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
-    return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag);
+    return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, onInconclusive);
   }
 
   /** Writes the full policy (every field explicit), the form stored in rollout snapshots. */
@@ -133,7 +147,8 @@ public final class PolicyJson {
         .put("guardrailErrorRate", j.guardrailErrorRate())
         .put("guardrailMinRequests", j.guardrailMinRequests())
         .put("maxCpuUtilisation", j.maxCpuUtilisation())
-        .put("maxMemoryUtilisation", j.maxMemoryUtilisation());
+        .put("maxMemoryUtilisation", j.maxMemoryUtilisation())
+        .put("latencyWarmupSeconds", j.latencyWarmupSeconds());
     root.putObject("metrics")
         .put("alignmentPeriodSeconds", p.metrics().alignmentPeriod().toSeconds())
         .put("ingestDelaySeconds", p.metrics().ingestDelay().toSeconds());
@@ -144,6 +159,7 @@ public final class PolicyJson {
         .put("timeoutSeconds", p.smokeCheck().timeout().toSeconds());
     root.put("onNewBuild", p.onNewBuild().name().toLowerCase(Locale.ROOT));
     root.put("candidateTag", p.candidateTag());
+    root.put("onInconclusive", p.onInconclusive().name().toLowerCase(Locale.ROOT));
     return root.toString();
   }
 

@@ -21,7 +21,8 @@ public record RolloutPolicy(
     MetricsSettings metrics,
     SmokeCheckSettings smokeCheck,
     NewBuildAction onNewBuild,
-    String candidateTag) {
+    String candidateTag,
+    InconclusiveAction onInconclusive) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   private static final Pattern TAG = Pattern.compile("[a-z]([-a-z0-9]{0,45}[a-z0-9])?");
@@ -33,6 +34,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(smokeCheck, "smokeCheck");
     Objects.requireNonNull(onNewBuild, "onNewBuild");
     Objects.requireNonNull(candidateTag, "candidateTag");
+    Objects.requireNonNull(onInconclusive, "onInconclusive");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -48,6 +50,19 @@ public record RolloutPolicy(
     }
   }
 
+  /** A policy with the default {@link InconclusiveAction}. */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
+        InconclusiveAction.PROMOTE);
+  }
+
+  /** The policy's time budget: every step at its maximum dwell. */
+  public java.time.Duration timeBudget() {
+    return steps.stream().map(Step::maxDwell).reduce(java.time.Duration.ZERO,
+        java.time.Duration::plus);
+  }
+
   /** The field's common practice: 5% for 5 min, 20% for 10 min, 50% for 15 min, then 100%. */
   public static RolloutPolicy defaults() {
     return new RolloutPolicy(
@@ -59,7 +74,8 @@ public record RolloutPolicy(
         MetricsSettings.defaults(),
         SmokeCheckSettings.defaults(),
         NewBuildAction.SUPERSEDE,
-        "canary");
+        "canary",
+        InconclusiveAction.PROMOTE);
   }
 
   public Step step(int index) {
@@ -116,6 +132,9 @@ public record RolloutPolicy(
     }
     if (!(j.maxMemoryUtilisation() > 0 && j.maxMemoryUtilisation() <= 1)) {
       problems.add("judge.maxMemoryUtilisation: " + j.maxMemoryUtilisation() + " must be in (0, 1]");
+    }
+    if (j.latencyWarmupSeconds() < 0) {
+      problems.add("judge.latencyWarmupSeconds: " + j.latencyWarmupSeconds() + " must be >= 0");
     }
   }
 

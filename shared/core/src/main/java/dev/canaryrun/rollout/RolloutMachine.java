@@ -223,9 +223,22 @@ public final class RolloutMachine {
       return hold(r, judged); // nothing to judge progress on yet
     }
     if (v.outcome() == Outcome.PASS && dwell.compareTo(step.minDwell()) >= 0) {
-      return advance(r, judged, e, now, v, dwell);
+      return advance(r, judged, e, now, v, "the judge passed the canary after "
+          + dwell.toSeconds() + " s at " + step.percent() + "% (minimum dwell "
+          + step.minDwell().toSeconds() + " s)");
     }
-    if (v.outcome() == Outcome.INCONCLUSIVE && dwell.compareTo(step.maxDwell()) >= 0) {
+    // Issue 13: what an INCONCLUSIVE step does (hold, move on, or the policy's
+    // onInconclusive at the end of its time budget) is StepGate's, a pure rule.
+    StepGate.Gate gate = v.outcome() == Outcome.INCONCLUSIVE
+        ? StepGate.onInconclusive(r.policy(), r.stepIndex(), dwell, v)
+        : new StepGate.Gate(StepGate.Move.HOLD, "");
+    if (gate.move() == StepGate.Move.ADVANCE) {
+      return advance(r, judged, e, now, v, gate.why());
+    }
+    if (gate.move() == StepGate.Move.ROLLBACK) {
+      return rollBack(r, judged, e, now, CONTROLLER, gate.why() + ": " + v.summary(), v);
+    }
+    if (gate.move() == StepGate.Move.PAUSE) {
       Pause pause = new Pause(CONTROLLER, "inconclusive after the step's maximum dwell", null,
           ExpiryAction.RESUME);
       Rollout next = judged.paused(pause, now,
@@ -238,13 +251,12 @@ public final class RolloutMachine {
     return hold(r, judged);
   }
 
+  /** Next step (or promotion after the last), for {@code why}: a PASS or StepGate's reason. */
   private Decision advance(Rollout r, Rollout judged, Tick e, Instant now, Verdict v,
-      Duration dwell) {
+      String why) {
     int i = r.stepIndex();
     List<Step> steps = r.policy().steps();
-    String because = "the judge passed the canary after " + dwell.toSeconds() + " s at "
-        + steps.get(i).percent() + "% (minimum dwell " + steps.get(i).minDwell().toSeconds()
-        + " s): " + v.summary();
+    String because = why + ": " + v.summary();
     if (r.policy().isLastStep(i)) {
       Rollout next = judged.withState(PROMOTING, -1, now, "promoting: 100% to the candidate")
           .withTraffic(TrafficIntent.desired(100));

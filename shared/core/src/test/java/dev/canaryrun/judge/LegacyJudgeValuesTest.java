@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class LegacyJudgeValuesTest {
   private final SequentialJudge judge = new SequentialJudge();
+  /** The old judge had no latency warm-up. */
+  private static final JudgeSettings OLD = new JudgeSettings(0.01, 1.5, 0.2, 0.2, 20, 0.95,
+      0.95, 0);
 
   /** The feed the fixture was generated from: two steps, a threshold re-taken, a guard window. */
   private JudgeState feed() {
@@ -33,8 +36,7 @@ class LegacyJudgeValuesTest {
       MetricBucket c = Buckets.of(m, cn, m % 3 == 0 ? 2 : 1);
       MetricBucket st = m == 0 ? Buckets.of(m, sn, 3, stalls)
           : Buckets.of(m, sn, m % 4 == 0 ? 4 : 2);
-      s = judge.judge(s, JudgeSettings.defaults(),
-          Buckets.input(List.of(c), List.of(st), pct, m + 1)).state();
+      s = judge.judge(s, OLD, Buckets.input(List.of(c), List.of(st), pct, m + 1)).state();
     }
     return s;
   }
@@ -56,7 +58,12 @@ class LegacyJudgeValuesTest {
     JudgeState old = legacy();
     JudgeState now = feed();
     assertEquals(now.consumedUntil(), old.consumedUntil());
-    assertEquals(now.evidence(), old.evidence());
+    // Everything the old judge kept, typed; what it did not keep (the step's stable requests
+    // and minutes, the canary's first minute) starts afresh.
+    SequentialEvidence n = now.evidence();
+    assertEquals(new SequentialEvidence(new StepTraffic(n.step().share(),
+        n.step().canaryRequests(), 0, 0), n.totals(), n.errors(), n.floor(), n.latency(),
+        n.calibration(), n.guard(), 1), old.evidence());
     assertTrue(old.values().isEmpty(), "every name the old judge wrote is typed: " + old.values());
     // The fixture covers what a typo used to hide: a pending guard window, a disabled p99,
     // a sticky PASS flag, and a calibration window with counts.
@@ -71,8 +78,12 @@ class LegacyJudgeValuesTest {
   void judgingGoesOnAsIfNothingHadChanged() throws Exception {
     JudgeInput next = Buckets.input(List.of(Buckets.of(14, 400, 1)),
         List.of(Buckets.of(14, 400, 2)), 50, 15);
-    assertEquals(judge.judge(feed(), JudgeSettings.defaults(), next),
-        judge.judge(legacy(), JudgeSettings.defaults(), next));
+    Judgement a = judge.judge(feed(), OLD, next);
+    Judgement b = judge.judge(legacy(), OLD, next);
+    assertEquals(a.verdict().outcome(), b.verdict().outcome());
+    assertEquals(a.state().evidence().errors(), b.state().evidence().errors());
+    assertEquals(a.state().evidence().latency(), b.state().evidence().latency());
+    assertEquals(a.state().evidence().totals(), b.state().evidence().totals());
   }
 
   @Test

@@ -52,8 +52,8 @@ class SequentialJudgeTest {
         Arguments.of("guard rail: half the canary requests fail", 1, 5, 100, 50, 1900, 10,
             Outcome.FAIL),
         Arguments.of("no traffic at all never passes", 40, 50, 0, 0, 0, 0, Outcome.INCONCLUSIVE),
-        Arguments.of("stable traffic only never passes", 40, 50, 0, 0, 3000, 15,
-            Outcome.INCONCLUSIVE),
+        Arguments.of("stable traffic only: the canary gets none of its 50%, exposure fails", 40,
+            50, 0, 0, 3000, 15, Outcome.FAIL),
         Arguments.of("a trickle is inconclusive, not a pass", 10, 5, 3, 0, 57, 0,
             Outcome.INCONCLUSIVE));
   }

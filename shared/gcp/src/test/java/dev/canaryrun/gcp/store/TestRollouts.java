@@ -8,6 +8,7 @@ import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.QuantileState;
 import dev.canaryrun.judge.RatioState;
 import dev.canaryrun.judge.SequentialEvidence;
+import dev.canaryrun.judge.StepTraffic;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.policy.PolicyJson;
@@ -63,11 +64,12 @@ final class TestRollouts {
         new RatioState(List.of(-4.3, -24.0, -80.6, -241.7, -624.2, -1367.6),
             List.of(-18.0, 7.28, 5.46, 5.28), false, 1475, 3500, 2950, 7000));
     QuantileState p99 = new QuantileState(true, 0, 0, 0, 0, 0, RatioState.EMPTY);
-    return new SequentialEvidence(50, new ErrorTally(3100, 19, 7600, 35), 1600, errors,
-        new ErrorFloor(-10.08, false), List.of(p50, QuantileState.EMPTY, p99),
+    return new SequentialEvidence(new StepTraffic(50, 1600, 1620, 4),
+        new ErrorTally(3100, 19, 7600, 35), errors, new ErrorFloor(-10.08, false),
+        List.of(p50, QuantileState.EMPTY, p99),
         new CalibrationWindow(List.of(50.0, 100.0, 200.0, 400.0),
             List.of(580.0, 2320.0, 1740.0, 870.0, 290.0)),
-        new ErrorTally(10, 1, 400, 2));
+        new ErrorTally(10, 1, 400, 2), 1736157600L);
   }
 
   static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,
