@@ -175,17 +175,39 @@ public final class BenchMain {
 
   static String table(List<Result> results) {
     StringBuilder b = new StringBuilder();
-    b.append("| scenario | expect | judge | runs | rollback | promote | undecided "
-        + "| TTD median (min) | TTD p95 (min) | excess bad requests (median) |\n");
-    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("| scenario | expect | judge | runs | rollback | promote | paused "
+        + "| TTD median (min) | TTD p95 (min) | TTP median (min) "
+        + "| excess bad requests (median) | vs oracle |\n");
+    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.3f | %.3f | %.3f | %s | %s | %s |%n",
+      b.append(String.format(Locale.ROOT,
+          "| %s | %s | %s | %d | %.3f | %.3f | %.3f | %s | %s | %s | %s | %s |%n",
           r.scenario(), r.expect(), r.judge(), r.runs(), r.rollbackRate(), r.promoteRate(),
           r.undecidedRate(), minutes(r.ttdMedianMinutes()), minutes(r.ttdP95Minutes()),
+          minutes(r.ttpMedianMinutes()),
           Double.isNaN(r.excessBadRequestsMedian()) ? "-"
-              : String.format(Locale.ROOT, "%.0f", r.excessBadRequestsMedian())));
+              : String.format(Locale.ROOT, "%.0f", r.excessBadRequestsMedian()),
+          versusOracle(r, results)));
     }
     return b.toString();
+  }
+
+  /**
+   * A judge's median excess bad requests over the oracle's on the same scenario ("x1.3");
+   * "-" for the oracle itself, for healthy canaries and where the oracle's is zero.
+   */
+  static String versusOracle(Result r, List<Result> all) {
+    if (r.judge().equals(JudgeKind.ORACLE.label()) || r.expect().equals("promote")) {
+      return "-";
+    }
+    for (Result o : all) {
+      if (o.scenario().equals(r.scenario()) && o.judge().equals(JudgeKind.ORACLE.label())
+          && o.excessBadRequestsMedian() > 0) {
+        return String.format(Locale.ROOT, "x%.2f",
+            r.excessBadRequestsMedian() / o.excessBadRequestsMedian());
+      }
+    }
+    return "-";
   }
 
   private static String minutes(double m) {
@@ -207,6 +229,7 @@ public final class BenchMain {
       put(n, "ttdMedianMinutes", r.ttdMedianMinutes());
       put(n, "ttdP95Minutes", r.ttdP95Minutes());
       put(n, "excessBadRequestsMedian", r.excessBadRequestsMedian());
+      put(n, "ttpMedianMinutes", r.ttpMedianMinutes());
     }
     mapper.writeValue(file.toFile(), arr);
   }
