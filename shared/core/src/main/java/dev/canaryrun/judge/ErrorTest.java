@@ -27,7 +27,17 @@ final class ErrorTest {
   static final double RATE_FLOOR = 0.001;
   static final double FLOOR_ALTERNATIVE = RATE_FLOOR / 10;
 
+  /**
+   * The wide PASS test's null, as a multiple of the policy's effect beyond 1: twice it (x2 for
+   * the default x1.5). Where the traffic cannot rule out the policy's effect within the last
+   * step's maximum dwell, ruling out twice it (anytime-valid, at alpha) bounds the harm a
+   * promoted regression can do; the machine's StepGate decides when that may end the step.
+   */
+  static final double WIDE = 2;
+
   private final RatioTest test = new RatioTest(ALTERNATIVES, WEIGHTS);
+  /** PASS side only: the FAIL side is the main test's. */
+  private final RatioTest wideTest = new RatioTest(new double[0], new double[0]);
 
   /** What the errors test concludes this tick, and the state with its PASS flags updated. */
   record Result(SequentialEvidence evidence, Check check, boolean fail, boolean pass) {}
@@ -40,7 +50,9 @@ final class ErrorTest {
         RATE_FLOOR);
     ErrorFloor floor = new ErrorFloor(floorStep != 0 ? e.floor().llr() + floorStep
         : e.floor().llr(), e.floor().done());
-    return e.withErrors(errors, floor);
+    RatioState wide = wideTest.observe(e.errorsWide(), c.c5xx(), st.c5xx(), c.total(), st.total(),
+        wideNull(errNull));
+    return e.withErrors(errors, floor).withWide(wide);
   }
 
   Result judge(SequentialEvidence e, JudgeSettings s, double errNull) {
@@ -52,11 +64,13 @@ final class ErrorTest {
     boolean ratioPass = errors.passDone();
     double floorLlr = e.floor().llr();
     boolean floorPass = e.floor().done() || floorLlr >= logPass;
-    SequentialEvidence next = e.withErrors(errors, new ErrorFloor(floorLlr, floorPass));
+    RatioState wide = RatioTest.markPass(e.errorsWide(), logPass);
+    SequentialEvidence next = e.withErrors(errors, new ErrorFloor(floorLlr, floorPass))
+        .withWide(wide);
     Check check = check(errors, s, errNull, logFail, failThreshold, fail, ratioPass, floorPass,
         floorLlr);
     if (!fail && !ratioPass && !floorPass) {
-      check = withOutlook(check, e, s, errors, errNull, floorLlr);
+      check = withOutlook(check, e, s, errors, errNull, floorLlr, wide);
     }
     return new Result(next, check, fail, ratioPass || floorPass);
   }
@@ -67,7 +81,7 @@ final class ErrorTest {
    * ({@code ruledOutAbove}: the largest 5xx ratio not excluded at 95%).
    */
   private static Check withOutlook(Check c, SequentialEvidence e, JudgeSettings s,
-      RatioState t, double errNull, double floorLlr) {
+      RatioState t, double errNull, double floorLlr, RatioState wide) {
     StepTraffic st = e.step();
     ErrorTally tot = e.totals();
     // With no stable 5xx yet, half an error is the best guess of the rate (it is never 0).
@@ -77,11 +91,26 @@ final class ErrorTest {
         st.canaryPerBucket(), st.stablePerBucket(), stableRate, errNull);
     double floor = Outlook.minutesToFloorPass(s.alpha(), floorLlr, st.canaryPerBucket(),
         stableRate);
+    // The same at this traffic for a healthy canary from the step's start: a property of the
+    // traffic, not of the data, so a regression cannot make its own step look untestable.
+    double needed = Math.min(Outlook.minutesToPass(s.alpha(), 0, st.canaryPerBucket(),
+        st.stablePerBucket(), stableRate, errNull), Outlook.minutesToFloorPass(s.alpha(), 0,
+        st.canaryPerBucket(), stableRate));
     Map<String, Double> f = new HashMap<>(c.figures());
     f.put("minutesToPass", Math.min(ratio, floor));
+    f.put("minutesNeeded", needed);
     f.put("ruledOutAbove", Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(),
         t.canaryN(), t.stableN()));
-    return new Check(c.name(), c.outcome(), c.explanation(), f);
+    f.put("wideRatio", wideNull(errNull));
+    f.put("widePassed", wide.passDone() ? 1.0 : 0.0);
+    String text = c.explanation() + (wide.passDone() ? "; a 5xx ratio of x"
+        + Fmt.num(wideNull(errNull)) + " or more is ruled out (e-value reached "
+        + Fmt.num(1 / s.alpha()) + " in this step)" : "");
+    return new Check(c.name(), c.outcome(), text, f);
+  }
+
+  static double wideNull(double errNull) {
+    return 1 + WIDE * (errNull - 1);
   }
 
   /** What the errors evidence rules out so far, as a sentence. */
@@ -105,7 +134,8 @@ final class ErrorTest {
 
   /** Starts this step's PASS evidence afresh. */
   static SequentialEvidence resetStep(SequentialEvidence e) {
-    return e.withErrors(RatioTest.resetStep(e.errors()), ErrorFloor.EMPTY);
+    return e.withErrors(RatioTest.resetStep(e.errors()), ErrorFloor.EMPTY)
+        .withWide(RatioTest.resetStep(e.errorsWide()));
   }
 
   private static Check check(RatioState t, JudgeSettings s, double errNull, double logFail,

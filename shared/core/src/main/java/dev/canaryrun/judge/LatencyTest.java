@@ -68,7 +68,8 @@ final class LatencyTest {
       Check c = new Check("latency-" + name, Outcome.INCONCLUSIVE,
           "latency " + name + ": threshold not set yet: it is taken once "
               + need + " stable requests with a histogram have been seen",
-          Map.of("calibrationRequests", (double) need, "minutesToPass", minutes));
+          Map.of("calibrationRequests", (double) need, "minutesToPass", minutes,
+              "minutesNeeded", step.buckets() + minutes));
       return new Result(e, c, false, false, "latency " + name + " threshold");
     }
     if (st.thresholdMs() <= 0) {
@@ -91,6 +92,8 @@ final class LatencyTest {
       f.put("minutesToPass", warmupMinutesLeft + Outlook.minutesToPass(s.alpha(),
           RatioState.llr(t.passLlr(), 1), step.canaryPerBucket(), step.stablePerBucket(),
           share, passNull));
+      f.put("minutesNeeded", warmupMinutesLeft + Outlook.minutesToPass(s.alpha(), 0,
+          step.canaryPerBucket(), step.stablePerBucket(), share, passNull));
       f.put("ruledOutAbove", Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(),
           t.canaryN(), t.stableN()));
       c = new Check(c.name(), c.outcome(), c.explanation(), f);

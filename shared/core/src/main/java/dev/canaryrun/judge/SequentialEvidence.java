@@ -16,13 +16,16 @@ import java.util.List;
  * @param guard the guard rail's pending window
  * @param canaryFromSecond epoch second of the first bucket with canary traffic (0: none yet),
  *     from which the latency warm-up counts
+ * @param errorsWide the 5xx PASS test against twice the policy's effect (see
+ *     {@link ErrorTest#WIDE}): what the last step can still rule out when traffic is too low
+ *     for the policy's own effect
  */
 public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState errors,
     ErrorFloor floor, List<QuantileState> latency, CalibrationWindow calibration,
-    ErrorTally guard, long canaryFromSecond) {
+    ErrorTally guard, long canaryFromSecond, RatioState errorsWide) {
   public static final SequentialEvidence EMPTY = new SequentialEvidence(StepTraffic.EMPTY,
       ErrorTally.EMPTY, RatioState.EMPTY, ErrorFloor.EMPTY, List.of(), CalibrationWindow.EMPTY,
-      ErrorTally.EMPTY, 0);
+      ErrorTally.EMPTY, 0, RatioState.EMPTY);
 
   public SequentialEvidence {
     step = step == null ? StepTraffic.EMPTY : step;
@@ -31,6 +34,7 @@ public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState
     floor = floor == null ? ErrorFloor.EMPTY : floor;
     calibration = calibration == null ? CalibrationWindow.EMPTY : calibration;
     guard = guard == null ? ErrorTally.EMPTY : guard;
+    errorsWide = errorsWide == null ? RatioState.EMPTY : errorsWide;
     // Always one entry per quantile, so readers index without checking.
     List<QuantileState> l = new ArrayList<>(latency == null ? List.of() : latency);
     while (l.size() < LatencyTest.QUANTILES.length) {
@@ -51,25 +55,31 @@ public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState
     List<QuantileState> l = new ArrayList<>(latency);
     l.set(q, s);
     return new SequentialEvidence(step, totals, errors, floor, l, calibration, guard,
-        canaryFromSecond);
+        canaryFromSecond, errorsWide);
   }
 
   SequentialEvidence withErrors(RatioState e, ErrorFloor f) {
     return new SequentialEvidence(step, totals, e, f, latency, calibration, guard,
-        canaryFromSecond);
+        canaryFromSecond, errorsWide);
+  }
+
+  SequentialEvidence withWide(RatioState w) {
+    return new SequentialEvidence(step, totals, errors, floor, latency, calibration, guard,
+        canaryFromSecond, w);
   }
 
   SequentialEvidence withCalibration(CalibrationWindow c) {
     return new SequentialEvidence(step, totals, errors, floor, latency, c, guard,
-        canaryFromSecond);
+        canaryFromSecond, errorsWide);
   }
 
   SequentialEvidence withGuard(ErrorTally g) {
     return new SequentialEvidence(step, totals, errors, floor, latency, calibration, g,
-        canaryFromSecond);
+        canaryFromSecond, errorsWide);
   }
 
   SequentialEvidence withTraffic(StepTraffic s, ErrorTally t, long canaryFrom) {
-    return new SequentialEvidence(s, t, errors, floor, latency, calibration, guard, canaryFrom);
+    return new SequentialEvidence(s, t, errors, floor, latency, calibration, guard, canaryFrom,
+        errorsWide);
   }
 }

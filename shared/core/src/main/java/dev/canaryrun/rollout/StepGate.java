@@ -24,10 +24,11 @@ import java.time.Duration;
  *       the policy: the FAIL tests keep accumulating over the whole rollout, so it is still
  *       caught at the next step, the guard rails cap its 5xx rate, and the next step gives
  *       the canary exactly the policy's next share;
- *   <li>at the last step, tests the traffic cannot finish in time are latency quantiles only
- *       (errors passed): they are reported as not testable and the rollout promotes; waiting
- *       on errors, the last step holds to its maximum dwell (the FAIL tests get the whole
- *       budget at the 50/50 split), then {@code onInconclusive} decides.
+ *   <li>at the last step, when the tests still waiting cannot finish within its maximum
+ *       dwell: if errors passed, or at least twice the policy's 5xx effect is ruled out
+ *       (the judge's anytime-valid wide PASS test), they are reported as not testable and
+ *       the rollout promotes; otherwise the last step holds to its maximum dwell (the FAIL
+ *       tests get the whole budget at the 50/50 split), then {@code onInconclusive} decides.
  * </ul>
  * With {@code onInconclusive} pause every step waits for a PASS and pauses at its maximum
  * dwell, as before. A step is never skipped: moving on is always to the next step.
@@ -54,14 +55,21 @@ public final class StepGate {
       return new Gate(Move.HOLD, "");
     }
     double left = (step.maxDwell().toSeconds() - dwell.toSeconds()) / 60.0;
-    double expected = minutesToPass(v);
-    boolean inTime = expected <= left;
+    double expected = worst(v, "minutesToPass");
+    // Whether the step can produce its evidence at all is judged from the traffic (a healthy
+    // canary's expected minutes from the step's start against its maximum dwell), not from
+    // the data so far: a real regression slows its PASS and must not thereby end its step.
+    boolean inTime = worst(v, "minutesNeeded") <= step.maxDwell().toSeconds() / 60.0;
     String at = "after " + dwell.toSeconds() + " s at " + step.percent() + "% (minimum dwell "
         + step.minDwell().toSeconds() + " s, maximum " + step.maxDwell().toSeconds() + " s)";
-    String outlook = Double.isInfinite(expected)
-        ? "the judge expects no PASS at this traffic"
-        : "the judge expects a PASS in about " + Fmt.num(Math.ceil(expected)) + " min, "
-            + Fmt.num(Math.max(0, left)) + " min of the step's maximum dwell left";
+    double needed = worst(v, "minutesNeeded");
+    String outlook = (Double.isInfinite(needed)
+        ? "at this traffic a healthy canary gathers no PASS evidence here"
+        : "at this traffic a healthy canary needs about " + Fmt.num(Math.ceil(needed))
+            + " min here, maximum dwell " + step.maxDwell().toMinutes() + " min")
+        + "; PASS now expected " + (Double.isInfinite(expected) ? "never"
+            : "in about " + Fmt.num(Math.ceil(expected)) + " min") + ", "
+        + Fmt.num(Math.max(0, left)) + " min of the step left";
     if (!policy.isLastStep(stepIndex)) {
       if (inTime && !atMax) {
         return new Gate(Move.HOLD, "");
@@ -72,9 +80,13 @@ public final class StepGate {
           + "guard rails cap the canary's 5xx rate at " + Fmt.pct(policy.judge()
               .guardrailErrorRate()) + ")");
     }
-    if (!waitingOnErrors(v) && !inTime) {
-      return new Gate(Move.ADVANCE, "errors passed " + at + "; the latency tests still "
-          + "waiting are not testable at this traffic (" + outlook + "); promoting");
+    if (!inTime && (!waitingOnErrors(v) || widePassed(v))) {
+      return new Gate(Move.ADVANCE, (waitingOnErrors(v)
+          ? "the policy's 5xx effect cannot be ruled out in time at this traffic, but x"
+              + Fmt.num(figure(v, "wideRatio")) + " is (anytime-valid, at alpha " + Fmt.num(
+              policy.judge().alpha()) + ") " + at
+          : "errors passed " + at) + "; tests still waiting are not testable in the step's "
+          + "maximum dwell (" + outlook + "); promoting");
     }
     if (!atMax) {
       return new Gate(Move.HOLD, "");
@@ -87,16 +99,30 @@ public final class StepGate {
             + "promote");
   }
 
-  /** The slowest waiting test's expected minutes to PASS (the judge's checks' figure). */
-  static double minutesToPass(Verdict v) {
+  /** The slowest waiting test's figure (the judge's minutes to PASS, or needed in the step). */
+  static double worst(Verdict v, String figure) {
     double worst = 0;
     for (Check c : v.checks()) {
-      Double m = c.outcome() == Outcome.INCONCLUSIVE ? c.figures().get("minutesToPass") : null;
+      Double m = c.outcome() == Outcome.INCONCLUSIVE ? c.figures().get(figure) : null;
       if (m != null) {
         worst = Math.max(worst, m);
       }
     }
     return worst;
+  }
+
+  private static boolean widePassed(Verdict v) {
+    return figure(v, "widePassed") > 0;
+  }
+
+  /** A figure of the errors check (NaN when absent). */
+  private static double figure(Verdict v, String name) {
+    for (Check c : v.checks()) {
+      if (c.name().equals("errors") && c.figures().containsKey(name)) {
+        return c.figures().get(name);
+      }
+    }
+    return Double.NaN;
   }
 
   private static boolean waitingOnErrors(Verdict v) {

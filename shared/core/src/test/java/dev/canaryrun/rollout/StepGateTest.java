@@ -27,9 +27,9 @@ class StepGateTest {
   private static Verdict waiting(double errorsMinutes, double latencyMinutes) {
     return new Verdict(Outcome.INCONCLUSIVE, "waiting", List.of(
         new Check("errors", errorsMinutes == 0 ? Outcome.PASS : Outcome.INCONCLUSIVE, "e",
-            Map.of("minutesToPass", errorsMinutes)),
+            Map.of("minutesToPass", errorsMinutes, "minutesNeeded", errorsMinutes)),
         new Check("latency-p99", Outcome.INCONCLUSIVE, "l", Map.of("minutesToPass",
-            latencyMinutes))));
+            latencyMinutes, "minutesNeeded", latencyMinutes))));
   }
 
   private static RolloutPolicy with(InconclusiveAction a) {
@@ -48,12 +48,13 @@ class StepGateTest {
 
   @Test
   void holdsWhileAPassIsExpectedWithinTheMaximumDwell() {
-    Duration dwell = P.step(1).minDwell(); // 10 min of 30: 20 left
-    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 1, dwell, waiting(19, 5))
+    Duration dwell = P.step(1).minDwell(); // 10 min of a 30 min maximum
+    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 1, dwell, waiting(29, 5))
         .move());
-    StepGate.Gate g = StepGate.onInconclusive(P, 1, dwell, waiting(21, 5));
+    StepGate.Gate g = StepGate.onInconclusive(P, 1, dwell, waiting(31, 5));
     assertEquals(StepGate.Move.ADVANCE, g.move());
-    assertTrue(g.why().contains("about 21 min") && g.why().contains("20 min"), g.why());
+    assertTrue(g.why().contains("needs about 31 min") && g.why().contains("20 min of the step"),
+        g.why());
   }
 
   @Test
@@ -101,7 +102,7 @@ class StepGateTest {
         Outcome o = draw < 0.05 ? Outcome.PASS : Outcome.INCONCLUSIVE;
         double minutes = rnd.nextDouble() < 0.5 ? Double.POSITIVE_INFINITY : rnd.nextInt(60);
         Verdict v = new Verdict(o, "v", List.of(new Check("errors", o, "e",
-            Map.of("minutesToPass", minutes))));
+            Map.of("minutesToPass", minutes, "minutesNeeded", minutes))));
         Judgement j = new Judgement(v, new JudgeState(now, Map.of("m", (double) m)));
         Rollout next = MACHINE.decide(r, new Tick("t" + m, now, null, j), now).next();
         if (next.state() == RolloutState.CANARY && next.stepIndex() != r.stepIndex()) {

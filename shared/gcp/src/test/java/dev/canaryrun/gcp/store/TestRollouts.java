@@ -69,7 +69,8 @@ final class TestRollouts {
         List.of(p50, QuantileState.EMPTY, p99),
         new CalibrationWindow(List.of(50.0, 100.0, 200.0, 400.0),
             List.of(580.0, 2320.0, 1740.0, 870.0, 290.0)),
-        new ErrorTally(10, 1, 400, 2), 1736157600L);
+        new ErrorTally(10, 1, 400, 2), 1736157600L,
+        new RatioState(List.of(), List.of(0.4, 0.3, 0.2, 0.1), false, 19, 35, 3100, 7600));
   }
 
   static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,
