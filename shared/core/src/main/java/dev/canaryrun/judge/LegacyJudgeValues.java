@@ -57,8 +57,8 @@ public final class LegacyJudgeValues {
         take("guard_canary_errors"), take("guard_stable_requests"), take("guard_stable_errors"));
     // The old judge kept no per-step stable count, bucket count or canary start: the step's
     // rates are re-learnt from the next bucket, and the latency warm-up is taken as over.
-    return new SequentialEvidence(new StepTraffic(share, step, 0, 0), totals, errors, floor,
-        latency, cal, guard, 1, RatioState.EMPTY);
+    return new SequentialEvidence(new StepTraffic(share, step, 0, 0, 0, 0, 0), totals, errors,
+        floor, latency, cal, guard, 1, RatioState.EMPTY);
   }
 
   private RatioState ratio(String key, int alternatives) {

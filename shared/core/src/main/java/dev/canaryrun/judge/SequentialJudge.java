@@ -63,8 +63,8 @@ import java.util.List;
  * regressions are still caught later. Services with almost no 5xx can also pass the errors
  * test by showing the canary's 5xx rate is below {@link #ERROR_RATE_FLOOR} (a Bernoulli
  * e-process against rate >= floor). No data never passes: INCONCLUSIVE (also while a latency
- * threshold is not set yet), and the state machine extends the step to its maximum dwell,
- * then pauses.
+ * threshold is not set yet); what the step then does is the state machine's StepGate
+ * (exposure-aware progression, then the policy's onInconclusive).
  *
  * <h2>State</h2>
  * A typed {@link SequentialEvidence} in {@link JudgeState#evidence()}: one record per test
@@ -86,7 +86,7 @@ public final class SequentialJudge implements CanaryJudge {
     BucketSelection sel = BucketSelection.select(state.consumedUntil(), in);
     if (e.step().share() != in.canaryPercent()) {
       e = LatencyTest.resetStep(ErrorTest.resetStep(e)).withTraffic(
-          new StepTraffic(in.canaryPercent(), 0, 0, 0), e.totals(), e.canaryFromSecond());
+          StepTraffic.at(in.canaryPercent()), e.totals(), e.canaryFromSecond());
     }
     double scale = Math.max(1.0, FULL_EFFECT_PERCENT / Math.max(1, in.canaryPercent()));
     double errNull = 1 + (s.minimumErrorRatio() - 1) * scale;

@@ -9,14 +9,40 @@ package dev.canaryrun.judge;
  * @param canaryRequests canary requests consumed in this step
  * @param stableRequests stable requests consumed in this step
  * @param buckets buckets (minutes) consumed in this step
+ * @param shortBuckets consecutive latest buckets in which the canary received less than half
+ *     its share (buckets with too few requests to tell are skipped)
+ * @param shortCanary canary requests over those buckets
+ * @param shortTotal requests of both revisions over those buckets
  */
 public record StepTraffic(int share, double canaryRequests, double stableRequests,
-    int buckets) {
-  public static final StepTraffic EMPTY = new StepTraffic(0, 0, 0, 0);
+    int buckets, int shortBuckets, double shortCanary, double shortTotal) {
+  public static final StepTraffic EMPTY = new StepTraffic(0, 0, 0, 0, 0, 0, 0);
+  /** A bucket with fewer requests says nothing about the canary's share. */
+  static final double MIN_BUCKET_REQUESTS = 20;
+
+  /** A new step's traffic at {@code percent}. */
+  static StepTraffic at(int percent) {
+    return new StepTraffic(percent, 0, 0, 0, 0, 0, 0);
+  }
 
   StepTraffic plus(RequestCounts canary, RequestCounts stable) {
+    double n = canary.total() + stable.total();
+    int run = shortBuckets;
+    double rc = shortCanary;
+    double rn = shortTotal;
+    if (n >= MIN_BUCKET_REQUESTS) {
+      if (canary.total() / n < share / 200.0) {
+        run++;
+        rc += canary.total();
+        rn += n;
+      } else {
+        run = 0;
+        rc = 0;
+        rn = 0;
+      }
+    }
     return new StepTraffic(share, canaryRequests + canary.total(),
-        stableRequests + stable.total(), buckets + 1);
+        stableRequests + stable.total(), buckets + 1, run, rc, rn);
   }
 
   /** Canary requests per bucket in this step (0 before the first). */

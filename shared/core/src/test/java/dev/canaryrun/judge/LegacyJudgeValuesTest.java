@@ -62,7 +62,7 @@ class LegacyJudgeValuesTest {
     // and minutes, the canary's first minute) starts afresh.
     SequentialEvidence n = now.evidence();
     assertEquals(new SequentialEvidence(new StepTraffic(n.step().share(),
-        n.step().canaryRequests(), 0, 0), n.totals(), n.errors(), n.floor(), n.latency(),
+        n.step().canaryRequests(), 0, 0, 0, 0, 0), n.totals(), n.errors(), n.floor(), n.latency(),
         n.calibration(), n.guard(), 1, RatioState.EMPTY), old.evidence());
     assertTrue(old.values().isEmpty(), "every name the old judge wrote is typed: " + old.values());
     // The fixture covers what a typo used to hide: a pending guard window, a disabled p99,

@@ -43,7 +43,7 @@ class JudgeStateCodecTest {
         Timestamp.ofTimeSecondsAndNanos(AT.getEpochSecond(), 0), "values", values);
     JudgeState j = JudgeStateCodec.read(new Fields(old, "rollouts/r1.judge"));
     assertEquals(AT, j.consumedUntil());
-    assertEquals(20, j.evidence().share());
+    assertEquals(20, j.evidence().step().share());
     assertEquals(1500.0, j.evidence().totals().canaryRequests());
     assertEquals(0.25, j.evidence().errors().failLlr().get(0));
     assertTrue(j.evidence().errors().passDone());
@@ -58,7 +58,7 @@ class JudgeStateCodecTest {
   void evidenceOfTheWrongShapeNamesTheField() {
     Map<String, Object> bad = Map.of("consumedUntil",
         Timestamp.ofTimeSecondsAndNanos(AT.getEpochSecond(), 0),
-        "evidence", Map.of("share", "half"));
+        "evidence", Map.of("step", Map.of("share", "half")));
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> JudgeStateCodec.read(new Fields(bad, "rollouts/r1.judge")));
     assertTrue(e.getMessage().contains("rollouts/r1.judge.evidence"), e.getMessage());

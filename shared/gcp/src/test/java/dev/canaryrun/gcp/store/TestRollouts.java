@@ -64,7 +64,7 @@ final class TestRollouts {
         new RatioState(List.of(-4.3, -24.0, -80.6, -241.7, -624.2, -1367.6),
             List.of(-18.0, 7.28, 5.46, 5.28), false, 1475, 3500, 2950, 7000));
     QuantileState p99 = new QuantileState(true, 0, 0, 0, 0, 0, RatioState.EMPTY);
-    return new SequentialEvidence(new StepTraffic(50, 1600, 1620, 4),
+    return new SequentialEvidence(new StepTraffic(50, 1600, 1620, 4, 1, 20, 800),
         new ErrorTally(3100, 19, 7600, 35), errors, new ErrorFloor(-10.08, false),
         List.of(p50, QuantileState.EMPTY, p99),
         new CalibrationWindow(List.of(50.0, 100.0, 200.0, 400.0),
