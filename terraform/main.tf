@@ -86,10 +86,13 @@ locals {
       guardrailMinRequests   = 20
       maxCpuUtilisation      = 0.95
       maxMemoryUtilisation   = 0.95
+      latencyWarmupSeconds   = 120
     }
     metrics    = { alignmentPeriodSeconds = 60, ingestDelaySeconds = 180 }
     smokeCheck = { path = "/", expectedStatus = 200, attempts = 3, timeoutSeconds = 5 }
     onNewBuild = "supersede"
+    # promote | pause | rollback when the time budget ends inconclusive (docs/CONTRACT.md).
+    onInconclusive = "promote"
     # The tag that addresses the candidate revision (its URL is https://canary---...).
     candidateTag = "canary"
   }
@@ -114,6 +117,7 @@ locals {
         guardrailMinRequests   = svc.policy.judge.guardrail_min_requests
         maxCpuUtilisation      = svc.policy.judge.max_cpu_utilisation
         maxMemoryUtilisation   = svc.policy.judge.max_memory_utilisation
+        latencyWarmupSeconds   = svc.policy.judge.latency_warmup_seconds
       } : k => v if v != null })
       metrics = merge(local.policy_defaults.metrics, { for k, v in {
         alignmentPeriodSeconds = svc.policy.metrics.alignment_period_seconds
@@ -125,8 +129,9 @@ locals {
         attempts       = svc.policy.smoke_check.attempts
         timeoutSeconds = svc.policy.smoke_check.timeout_seconds
       } : k => v if v != null })
-      onNewBuild   = coalesce(svc.policy.on_new_build, local.policy_defaults.onNewBuild)
-      candidateTag = coalesce(svc.policy.candidate_tag, local.policy_defaults.candidateTag)
+      onNewBuild     = coalesce(svc.policy.on_new_build, local.policy_defaults.onNewBuild)
+      onInconclusive = coalesce(svc.policy.on_inconclusive, local.policy_defaults.onInconclusive)
+      candidateTag   = coalesce(svc.policy.candidate_tag, local.policy_defaults.candidateTag)
       # Who may release: always written, so a forged build's image from elsewhere is refused.
       release = {
         imagePrefixes = coalesce(svc.policy.release.image_prefixes, ["${coalesce(svc.region, var.region)}-docker.pkg.dev/${var.project_id}/"])

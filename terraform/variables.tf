@@ -52,6 +52,7 @@ variable "services" {
         guardrail_min_requests   = optional(number)
         max_cpu_utilisation      = optional(number)
         max_memory_utilisation   = optional(number)
+        latency_warmup_seconds   = optional(number)
       }), {})
       metrics = optional(object({
         alignment_period_seconds = optional(number)
@@ -63,8 +64,9 @@ variable "services" {
         attempts        = optional(number)
         timeout_seconds = optional(number)
       }), {})
-      on_new_build  = optional(string)
-      candidate_tag = optional(string)
+      on_new_build    = optional(string)
+      candidate_tag   = optional(string)
+      on_inconclusive = optional(string)
       # Who may release the service (docs/SECURITY.md). Unset: the project's own Artifact
       # Registry in the service's region, and builds of this project only.
       release = optional(object({
@@ -111,6 +113,10 @@ variable "services" {
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.on_new_build == null ? true : contains(["supersede", "ignore"], s.policy.on_new_build)])
     error_message = "policy.on_new_build must be \"supersede\" or \"ignore\"."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.on_inconclusive == null ? true : contains(["promote", "pause", "rollback"], s.policy.on_inconclusive)])
+    error_message = "policy.on_inconclusive must be \"promote\", \"pause\" or \"rollback\"."
   }
 
   validation {

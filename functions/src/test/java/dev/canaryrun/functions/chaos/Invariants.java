@@ -51,8 +51,11 @@ final class Invariants {
       servedMatchesState(svc, rs, v);
     }
     for (Rollout r : rollouts.values()) {
-      if (r.active()) {
-        v.add(r.id() + " is still active once quiet (" + r.state() + ", " + r.traffic() + ")");
+      // Once quiet the controller owes nothing: an ended rollout has settled, and a live one
+      // (an operator's pause has no end) has its split applied.
+      if (r.state().terminal() ? r.active() : r.traffic().pending()) {
+        v.add(r.id() + " is still owed work once quiet (" + r.state() + ", " + r.traffic()
+            + ", settle at " + r.settleAt() + ")");
       }
       auditWithoutGaps(r, v);
       eachEventOnce(r, v);

@@ -41,6 +41,11 @@ public final class Fmt {
     return Double.isNaN(rate) ? "n/a" : num(rate * 100) + "%";
   }
 
+  /** e^log, capped so that a huge e-value prints as a number rather than infinity. */
+  static double safeExp(double log) {
+    return Math.exp(Math.min(log, 700));
+  }
+
   private static String trim(double v, double scale) {
     double r = Math.round(v * scale) / scale;
     String s = Double.toString(r);

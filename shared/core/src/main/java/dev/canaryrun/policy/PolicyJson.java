@@ -21,12 +21,13 @@ public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
-          "operators");
+          "operators", "onInconclusive");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
   private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
   private static final Set<String> JUDGE =
       Set.of("alpha", "minimumErrorRatio", "minimumLatencyIncrease", "guardrailErrorRate",
-          "guardrailMinRequests", "maxCpuUtilisation", "maxMemoryUtilisation");
+          "guardrailMinRequests", "maxCpuUtilisation", "maxMemoryUtilisation",
+          "latencyWarmupSeconds");
   private static final Set<String> METRICS = Set.of("alignmentPeriodSeconds", "ingestDelaySeconds");
   private static final Set<String> SMOKE = Set.of("path", "expectedStatus", "attempts", "timeoutSeconds");
 
@@ -81,7 +82,9 @@ public final class PolicyJson {
             dj.guardrailMinRequests(), problems),
         number(j, "maxCpuUtilisation", "judge.maxCpuUtilisation", dj.maxCpuUtilisation(), problems),
         number(j, "maxMemoryUtilisation", "judge.maxMemoryUtilisation",
-            dj.maxMemoryUtilisation(), problems));
+            dj.maxMemoryUtilisation(), problems),
+        (long) number(j, "latencyWarmupSeconds", "judge.latencyWarmupSeconds",
+            dj.latencyWarmupSeconds(), problems));
 
     JsonNode m = root.path("metrics");
     unknown(m, METRICS, "metrics.", problems);
@@ -110,6 +113,16 @@ public final class PolicyJson {
         problems.add("onNewBuild: '" + action + "' must be 'supersede' or 'ignore'");
       }
     }
+    InconclusiveAction onInconclusive = d.onInconclusive();
+    String inconclusive = text(root, "onInconclusive", null);
+    if (inconclusive != null) {
+      try {
+        onInconclusive = InconclusiveAction.valueOf(inconclusive.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add("onInconclusive: '" + inconclusive
+            + "' must be 'promote', 'pause' or 'rollback'");
+      }
+    }
     String tag = text(root, "candidateTag", d.candidateTag());
     JsonNode rel = root.path("release");
     unknown(rel, RELEASE, "release.", problems);
@@ -122,7 +135,8 @@ public final class PolicyJson {
       throw new InvalidPolicyException(problems);
     }
     try {
-      return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators);
+      return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators,
+          onInconclusive);
     } catch (InvalidPolicyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -149,7 +163,8 @@ public final class PolicyJson {
         .put("guardrailErrorRate", j.guardrailErrorRate())
         .put("guardrailMinRequests", j.guardrailMinRequests())
         .put("maxCpuUtilisation", j.maxCpuUtilisation())
-        .put("maxMemoryUtilisation", j.maxMemoryUtilisation());
+        .put("maxMemoryUtilisation", j.maxMemoryUtilisation())
+        .put("latencyWarmupSeconds", j.latencyWarmupSeconds());
     root.putObject("metrics")
         .put("alignmentPeriodSeconds", p.metrics().alignmentPeriod().toSeconds())
         .put("ingestDelaySeconds", p.metrics().ingestDelay().toSeconds());
@@ -169,6 +184,7 @@ public final class PolicyJson {
     if (p.operators().restricts()) {
       p.operators().emails().forEach(root.putArray("operators")::add);
     }
+    root.put("onInconclusive", p.onInconclusive().name().toLowerCase(Locale.ROOT));
     return root.toString();
   }
 

@@ -23,7 +23,8 @@ public record RolloutPolicy(
     NewBuildAction onNewBuild,
     String candidateTag,
     ReleaseRules release,
-    Operators operators) {
+    Operators operators,
+    InconclusiveAction onInconclusive) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
@@ -42,6 +43,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(candidateTag, "candidateTag");
     Objects.requireNonNull(release, "release");
     Objects.requireNonNull(operators, "operators");
+    Objects.requireNonNull(onInconclusive, "onInconclusive");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -59,11 +61,28 @@ public record RolloutPolicy(
     }
   }
 
-  /** A policy that does not restrict who releases or operates (the form before both existed). */
+  /**
+   * A policy that does not restrict who releases or operates (the form before both existed),
+   * with the default {@link InconclusiveAction}.
+   */
   public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
       SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag) {
     this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, ReleaseRules.unrestricted(),
-        Operators.anyone());
+        Operators.anyone(), InconclusiveAction.PROMOTE);
+  }
+
+  /** Unrestricted release and operators, with {@code onInconclusive}. */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag,
+      InconclusiveAction onInconclusive) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, ReleaseRules.unrestricted(),
+        Operators.anyone(), onInconclusive);
+  }
+
+  /** The policy's time budget: every step at its maximum dwell. */
+  public java.time.Duration timeBudget() {
+    return steps.stream().map(Step::maxDwell).reduce(java.time.Duration.ZERO,
+        java.time.Duration::plus);
   }
 
   /** The field's common practice: 5% for 5 min, 20% for 10 min, 50% for 15 min, then 100%. */
@@ -77,7 +96,10 @@ public record RolloutPolicy(
         MetricsSettings.defaults(),
         SmokeCheckSettings.defaults(),
         NewBuildAction.SUPERSEDE,
-        "canary");
+        "canary",
+        ReleaseRules.unrestricted(),
+        Operators.anyone(),
+        InconclusiveAction.PROMOTE);
   }
 
   public Step step(int index) {
@@ -137,6 +159,9 @@ public record RolloutPolicy(
     }
     if (!(j.maxMemoryUtilisation() > 0 && j.maxMemoryUtilisation() <= 1)) {
       problems.add("judge.maxMemoryUtilisation: " + j.maxMemoryUtilisation() + " must be in (0, 1]");
+    }
+    if (j.latencyWarmupSeconds() < 0) {
+      problems.add("judge.latencyWarmupSeconds: " + j.latencyWarmupSeconds() + " must be >= 0");
     }
   }
 

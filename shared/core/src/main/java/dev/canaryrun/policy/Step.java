@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One phase of a rollout: the candidate receives {@code percent} of traffic for at least
- * {@code minDwell}; if the judge is still inconclusive at {@code maxDwell} the rollout pauses.
+ * {@code minDwell}; an inconclusive step ends by {@code maxDwell} at the latest (moving on or
+ * pausing, as the policy's onInconclusive says: see rollout.StepGate).
  * Range checks live in {@link RolloutPolicy} so that messages can name the step's index.
  */
 public record Step(int percent, Duration minDwell, Duration maxDwell) {

@@ -53,15 +53,25 @@ final class CanaryPhase {
       return hold(r, judged); // nothing to judge progress on yet
     }
     if (v.outcome() == Outcome.PASS && dwell.compareTo(step.minDwell()) >= 0) {
-      return advance(r, judged, e, now, v, dwell);
+      return advance(r, judged, e, now, v, "the judge passed the canary after "
+          + dwell.toSeconds() + " s at " + step.percent() + "% (minimum dwell "
+          + step.minDwell().toSeconds() + " s)");
     }
-    if (v.outcome() == Outcome.INCONCLUSIVE && dwell.compareTo(step.maxDwell()) >= 0) {
-      return pause(r, judged, e, now, v, "inconclusive after the step's maximum dwell",
+    // What an INCONCLUSIVE step does (hold, move on, or the policy's onInconclusive at the end
+    // of its time budget) is StepGate's: a pure rule of the evidence the traffic can give.
+    StepGate.Gate gate = v.outcome() == Outcome.INCONCLUSIVE
+        ? StepGate.onInconclusive(r.policy(), r.stepIndex(), dwell, v)
+        : new StepGate.Gate(StepGate.Move.HOLD, "");
+    return switch (gate.move()) {
+      case ADVANCE -> advance(r, judged, e, now, v, gate.why());
+      case ROLLBACK -> SharedMoves.rollBack(r, judged, e, now, CONTROLLER,
+          gate.why() + ": " + v.summary(), v);
+      case PAUSE -> pause(r, judged, e, now, v, "inconclusive after the step's maximum dwell",
           "paused: the judge is still inconclusive after " + dwell.toSeconds() + " s at "
               + step.percent() + "% (maximum dwell " + step.maxDwell().toSeconds()
               + " s); an operator decides: resume, promote or rollback", ". " + v.summary());
-    }
-    return hold(r, judged);
+      case HOLD -> hold(r, judged);
+    };
   }
 
   private static Decision pausedTick(Rollout r, Rollout judged, Tick e, Instant now, Verdict v) {
@@ -84,13 +94,12 @@ final class CanaryPhase {
         List.of(notification(NotificationType.PAUSED, next, why)));
   }
 
+  /** Next step (or promotion after the last), for {@code why}: a PASS or StepGate's reason. */
   private static Decision advance(Rollout r, Rollout judged, Tick e, Instant now, Verdict v,
-      Duration dwell) {
+      String why) {
     int i = r.stepIndex();
     List<Step> steps = r.policy().steps();
-    String because = "the judge passed the canary after " + dwell.toSeconds() + " s at "
-        + steps.get(i).percent() + "% (minimum dwell " + steps.get(i).minDwell().toSeconds()
-        + " s): " + v.summary();
+    String because = why + ": " + v.summary();
     if (r.policy().isLastStep(i)) {
       Rollout next = judged.withState(PROMOTING, -1, now, "promoting: 100% to the candidate")
           .withTraffic(TrafficIntent.desired(100));

@@ -52,8 +52,8 @@ class SequentialJudgeTest {
         Arguments.of("guard rail: half the canary requests fail", 1, 5, 100, 50, 1900, 10,
             Outcome.FAIL),
         Arguments.of("no traffic at all never passes", 40, 50, 0, 0, 0, 0, Outcome.INCONCLUSIVE),
-        Arguments.of("stable traffic only never passes", 40, 50, 0, 0, 3000, 15,
-            Outcome.INCONCLUSIVE),
+        Arguments.of("stable traffic only: the canary gets none of its 50%, exposure fails", 40,
+            50, 0, 0, 3000, 15, Outcome.FAIL),
         Arguments.of("a trickle is inconclusive, not a pass", 10, 5, 3, 0, 57, 0,
             Outcome.INCONCLUSIVE));
   }
@@ -78,7 +78,7 @@ class SequentialJudgeTest {
       assertEquals(Outcome.INCONCLUSIVE, j.verdict().outcome());
       state = j.state();
     }
-    assertTrue(state.values().isEmpty() || state.value("step_canary_requests") == 0);
+    assertEquals(0.0, state.evidence().stepCanaryRequests());
   }
 
   static Stream<Arguments> sharedTrouble() {
@@ -173,18 +173,20 @@ class SequentialJudgeTest {
     List<MetricBucket> s = List.of(Buckets.of(0, 2850, 14), Buckets.of(1, 2850, 14));
     Judgement j1 = judge.judge(s0, SETTINGS, input(c, s, 5, 1));
     assertEquals(minute(1), j1.state().consumedUntil());
-    assertEquals(150, j1.state().value("canary_requests"));
+    assertEquals(150, j1.state().evidence().totals().canaryRequests());
     Judgement j2 = judge.judge(j1.state(), SETTINGS, input(c, s, 5, 2));
     assertEquals(minute(2), j2.state().consumedUntil());
-    assertEquals(300, j2.state().value("canary_requests"));
+    assertEquals(300, j2.state().evidence().totals().canaryRequests());
   }
 
   @Test
   void stateSurvivesAStorageRoundTrip() {
     List<Judgement> js = feed(10, 20, m -> Buckets.of(m, 600, 3), m -> Buckets.of(m, 2400, 12));
     JudgeState stored = js.get(9).state();
-    JudgeState reloaded = new JudgeState(stored.consumedUntil(), new java.util.HashMap<>(
-        stored.values()));
+    // Through the JSON-shaped maps a document store keeps.
+    JudgeState reloaded = new JudgeState(stored.consumedUntil(),
+        EvidenceJson.fromMap(EvidenceJson.toMap(stored.evidence())), stored.values());
+    assertEquals(stored, reloaded);
     JudgeInput next = input(List.of(Buckets.of(10, 600, 3)), List.of(Buckets.of(10, 2400, 12)),
         20, 11);
     assertEquals(judge.judge(stored, SETTINGS, next), judge.judge(reloaded, SETTINGS, next));
@@ -249,7 +251,7 @@ class SequentialJudgeTest {
     List<Judgement> js = feed(30, 50, m -> Buckets.of(m, 1000, 0, bounds, normal),
         m -> Buckets.of(m, 1000, 0, bounds, m == 0 ? stalls : normal));
     assertFalse(everFails(js));
-    assertEquals(1600.0, js.get(0).state().value("lat_p99_threshold_ms"),
+    assertEquals(1600.0, js.get(0).state().evidence().quantile(2).thresholdMs(),
         "the stalls must set the p99 threshold high, or this test reproduces nothing");
     int passed = -1;
     for (int m = 0; m < js.size() && passed < 0; m++) {
@@ -260,8 +262,8 @@ class SequentialJudgeTest {
     assertTrue(passed >= 0 && passed <= 10, "first PASS at minute " + passed + ": "
         + js.get(js.size() - 1).verdict().summary());
     JudgeState end = js.get(js.size() - 1).state();
-    assertEquals(800.0, end.value("lat_p99_threshold_ms"));
-    assertEquals(1.0, end.value("lat_p99_recalibrations"));
+    assertEquals(800.0, end.evidence().quantile(2).thresholdMs());
+    assertEquals(1.0, end.evidence().quantile(2).recalibrations());
     assertTrue(js.get(passed).verdict().checks().stream().anyMatch(c ->
         c.name().equals("latency-p99") && c.explanation().contains("re-taken")));
   }
@@ -272,12 +274,12 @@ class SequentialJudgeTest {
     // last threshold set (minute 0: p50; minutes 1-2: p90; minutes 3-19: p99).
     List<Judgement> js = feed(20, 50, m -> Buckets.of(m, 60, 0), m -> Buckets.of(m, 60, 0));
     JudgeState s0 = js.get(0).state();
-    assertEquals(100.0, s0.value("lat_p50_threshold_ms"));
-    assertEquals(0.0, s0.value("lat_p90_calibrated"));
-    assertEquals(0.0, js.get(1).state().value("lat_p90_calibrated"));
-    assertEquals(1.0, js.get(2).state().value("lat_p90_calibrated"));
-    assertEquals(0.0, js.get(18).state().value("lat_p99_calibrated"));
-    assertEquals(1.0, js.get(19).state().value("lat_p99_calibrated"));
+    assertEquals(100.0, s0.evidence().quantile(0).thresholdMs());
+    assertFalse(s0.evidence().quantile(1).calibrated());
+    assertFalse(js.get(1).state().evidence().quantile(1).calibrated());
+    assertTrue(js.get(2).state().evidence().quantile(1).calibrated());
+    assertFalse(js.get(18).state().evidence().quantile(2).calibrated());
+    assertTrue(js.get(19).state().evidence().quantile(2).calibrated());
     assertTrue(js.get(0).verdict().summary().contains("latency p99 threshold"),
         js.get(0).verdict().summary());
   }

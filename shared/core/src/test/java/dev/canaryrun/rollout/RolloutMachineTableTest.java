@@ -88,8 +88,10 @@ class RolloutMachineTableTest {
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
         + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop");
+    // CANARY x tickInconclusive: an hour in, past the step's maximum dwell, exposure-aware
+    // progression moves on (onInconclusive promote, the default; StepGateTest has the rest).
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
-        + " CANARY#2->20%, ROLLING_BACK->0%, PAUSED#1, ROLLING_BACK->0%, updated, recorded,"
+        + " CANARY#2->20%, ROLLING_BACK->0%, CANARY#2->20%, ROLLING_BACK->0%, updated, recorded,"
         + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " updated, ROLLING_BACK->0%, updated, ROLLING_BACK->0%, updated, recorded,"

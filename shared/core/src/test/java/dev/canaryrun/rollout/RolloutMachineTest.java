@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.policy.InconclusiveAction;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.rollout.Effect.ScheduleTick;
 import dev.canaryrun.rollout.Effect.SetTraffic;
@@ -59,8 +61,10 @@ class RolloutMachineTest {
   }
 
   @Test
-  void inconclusiveExtendsThePhaseUpToItsMaximumDwellThenPausesAndNotifies() {
-    Rollout r = Rollouts.in(RolloutState.CANARY);
+  void withOnInconclusivePauseInconclusiveExtendsThePhaseToItsMaximumDwellThenPauses() {
+    RolloutPolicy d = RolloutPolicy.defaults();
+    Rollout r = Rollouts.in(RolloutState.CANARY, new RolloutPolicy(d.steps(), d.judge(),
+        d.metrics(), d.smokeCheck(), d.onNewBuild(), d.candidateTag(), InconclusiveAction.PAUSE));
     Duration max = r.policy().step(0).maxDwell();
     Decision before = tick(r, Outcome.INCONCLUSIVE, T0.plus(max).minusSeconds(1));
     assertEquals(RolloutState.CANARY, before.next().state());

@@ -30,7 +30,11 @@ final class Rollouts {
   }
 
   static Rollout in(RolloutState s) {
-    Rollout deploying = MACHINE.start(build("b1234567"), RolloutPolicy.defaults(), T0).next();
+    return in(s, RolloutPolicy.defaults());
+  }
+
+  static Rollout in(RolloutState s, RolloutPolicy policy) {
+    Rollout deploying = MACHINE.start(build("b1234567"), policy, T0).next();
     Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
         "https://canary---checkout-xyz.a.run.app"));
     Rollout canary = step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),
@@ -41,9 +45,9 @@ final class Rollouts {
       case CANARY -> canary;
       case PAUSED -> step(canary, command("p", CommandType.PAUSE));
       case PROMOTING -> step(canary, command("pr", CommandType.PROMOTE));
-      case PROMOTED -> step(in(RolloutState.PROMOTING), new TrafficApplied("a100", T0, 100));
+      case PROMOTED -> step(in(RolloutState.PROMOTING, policy), new TrafficApplied("a100", T0, 100));
       case ROLLING_BACK -> step(canary, command("rb", CommandType.ROLLBACK));
-      case ROLLED_BACK -> step(in(RolloutState.ROLLING_BACK), new TrafficApplied("a0", T0, 0));
+      case ROLLED_BACK -> step(in(RolloutState.ROLLING_BACK, policy), new TrafficApplied("a0", T0, 0));
       case SUPERSEDED -> step(step(canary, new NewerBuild("n", T0, "checkout-newer")),
           new TrafficApplied("a0", T0, 0));
       case FAILED -> step(verifying, new SmokeCheckFailed("sf", T0, "503"));

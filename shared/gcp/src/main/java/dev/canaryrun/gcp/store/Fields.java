@@ -18,6 +18,16 @@ final class Fields {
     this.where = where;
   }
 
+  /** The stored map itself, for a codec that maps a whole nested value (the judge's evidence). */
+  Map<String, Object> asMap() {
+    return values;
+  }
+
+  /** Where this map sits in its document, for error messages. */
+  String where() {
+    return where;
+  }
+
   static Timestamp timestamp(Instant i) {
     // Firestore keeps microseconds; Instants from a JDK clock on Linux carry no more than that.
     return i == null ? null : Timestamp.ofTimeSecondsAndNanos(i.getEpochSecond(), i.getNano());

@@ -1,6 +1,5 @@
 package dev.canaryrun.gcp.store;
 
-import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.policy.InvalidPolicyException;
 import dev.canaryrun.policy.PolicyJson;
 import dev.canaryrun.rollout.ExpiryAction;
@@ -82,7 +81,7 @@ final class RolloutDocument {
     m.put("candidateUrl", s.candidateUrl());
     m.put("traffic", Map.of("candidatePercent", s.traffic().candidatePercent(),
         "applied", s.traffic().applied()));
-    m.put("judge", judge(s.judge()));
+    m.put("judge", JudgeStateCodec.write(s.judge()));
     m.put("lastVerdict", VerdictFields.write(s.lastVerdict()));
     m.put("pause", pause(s.pause()));
     m.put("stableIncidents", s.stableIncidents().stream().sorted().toList());
@@ -99,26 +98,12 @@ final class RolloutDocument {
         f.optString("stableRevision"),
         f.optString("candidateUrl"),
         new TrafficIntent(traffic.intValue("candidatePercent"), traffic.bool("applied")),
-        judge(f.optMap("judge")),
+        JudgeStateCodec.read(f.optMap("judge")),
         VerdictFields.read(f, "lastVerdict"),
         pause(f.optMap("pause")),
         new HashSet<>(strings(f.list("stableIncidents"))),
         f.string("reason"),
         f.optInstant("settleAt")); // absent in documents written before the settling check
-  }
-
-  private static Map<String, Object> judge(JudgeState j) {
-    if (j == null) {
-      return null;
-    }
-    Map<String, Object> m = new HashMap<>();
-    m.put("consumedUntil", Fields.timestamp(j.consumedUntil()));
-    m.put("values", new HashMap<>(j.values()));
-    return m;
-  }
-
-  private static JudgeState judge(Fields f) {
-    return f == null ? null : new JudgeState(f.instant("consumedUntil"), f.doubles("values"));
   }
 
   private static Map<String, Object> pause(Pause p) {

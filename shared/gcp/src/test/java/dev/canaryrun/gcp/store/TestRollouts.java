@@ -1,7 +1,14 @@
 package dev.canaryrun.gcp.store;
 
 import dev.canaryrun.judge.Check;
+import dev.canaryrun.judge.CalibrationWindow;
+import dev.canaryrun.judge.ErrorFloor;
+import dev.canaryrun.judge.ErrorTally;
 import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.QuantileState;
+import dev.canaryrun.judge.RatioState;
+import dev.canaryrun.judge.SequentialEvidence;
+import dev.canaryrun.judge.StepTraffic;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.policy.PolicyJson;
@@ -44,14 +51,31 @@ final class TestRollouts {
     return new Rollout(spec, new RolloutStatus(RolloutState.PAUSED, 1, T0.plusSeconds(600),
         service + "-00041-xyz", "https://next---" + service + ".a.run.app",
         new TrafficIntent(40, false),
-        new JudgeState(T0.plusSeconds(540), Map.of("errors.logE", 0.5473, "latency.logE", -0.25,
-            "buckets", 9.0)),
+        new JudgeState(T0.plusSeconds(540), evidence(), Map.of("errors.logE", 0.5473,
+            "latency.logE", -0.25, "buckets", 9.0)),
         verdict,
         new Pause("alice@example.com", "waiting for the load test", T0.plusSeconds(3600),
             ExpiryAction.ROLLBACK),
         Set.of("incident-b", "incident-a"), "paused by alice@example.com",
         T0.plusSeconds(1200)),
         0, T0.plusSeconds(660));
+  }
+
+  /** Typed judge evidence with every kind of field set, so a round trip can lose none. */
+  static SequentialEvidence evidence() {
+    RatioState errors = new RatioState(List.of(0.64, -0.02, -2.6, -8.8, -21.9),
+        List.of(1.97, 1.32, 0.74, 0.67), true, 19, 35, 3100, 7600);
+    QuantileState p50 = new QuantileState(true, 100, 1.2104, 7000, 3500, 1,
+        new RatioState(List.of(-4.3, -24.0, -80.6, -241.7, -624.2, -1367.6),
+            List.of(-18.0, 7.28, 5.46, 5.28), false, 1475, 3500, 2950, 7000));
+    QuantileState p99 = new QuantileState(true, 0, 0, 0, 0, 0, RatioState.EMPTY);
+    return new SequentialEvidence(new StepTraffic(50, 1600, 1620, 4, 1, 20, 800),
+        new ErrorTally(3100, 19, 7600, 35), errors, new ErrorFloor(-10.08, false),
+        List.of(p50, QuantileState.EMPTY, p99),
+        new CalibrationWindow(List.of(50.0, 100.0, 200.0, 400.0),
+            List.of(580.0, 2320.0, 1740.0, 870.0, 290.0)),
+        new ErrorTally(10, 1, 400, 2), 1736157600L,
+        new RatioState(List.of(), List.of(0.4, 0.3, 0.2, 0.1), false, 19, 35, 3100, 7600));
   }
 
   static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,

@@ -72,7 +72,8 @@ public final class Simulator {
       double mean = sc.requestsPerSecond() * 60;
       Scenario.Revision tc = sc.truth(true, m);
       Scenario.Revision ts = sc.truth(false, m);
-      MetricBucket bc = bucket(rnd, start, end, mean * share / 100.0, tc);
+      // Requests turned away before the canary's containers are in no metric (canaryReach).
+      MetricBucket bc = bucket(rnd, start, end, mean * share / 100.0 * sc.canaryReach(), tc);
       MetricBucket bs = bucket(rnd, start, end, mean * (100 - share) / 100.0, ts);
       canary.add(bc);
       stable.add(bs);

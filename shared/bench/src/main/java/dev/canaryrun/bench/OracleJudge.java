@@ -56,7 +56,11 @@ public final class OracleJudge implements CanaryJudge {
       if (h1.errorRate() != h0.errorRate() && h0.errorRate() > 0 && h0.errorRate() < 1) {
         llr += RatioEvidence.logBernoulliRatio(x, n, h1.errorRate(), h0.errorRate());
       }
-      if (h1.latencyMedianMs() != h0.latencyMedianMs() || h1.latencySigma() != h0.latencySigma()) {
+      // The policy's latency warm-up applies to the oracle too: it walks the same policy.
+      boolean warm = Duration.between(canaryStart, p.start()).toSeconds()
+          >= s.latencyWarmupSeconds();
+      if (warm && (h1.latencyMedianMs() != h0.latencyMedianMs()
+          || h1.latencySigma() != h0.latencySigma())) {
         llr += histogramLlr(p.canary().latency(), h0, h1);
       }
     }

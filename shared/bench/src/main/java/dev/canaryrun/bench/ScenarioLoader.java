@@ -27,7 +27,7 @@ public final class ScenarioLoader {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP = Set.of("name", "runs", "requestsPerSecond",
-      "metricDelayMinutes", "stable", "canary", "incidents", "expect");
+      "metricDelayMinutes", "stable", "canary", "incidents", "expect", "canaryReach");
   private static final Set<String> REVISION = Set.of("errorRate", "latencyMedianMs",
       "latencySigma");
   private static final Set<String> INCIDENT = Set.of("fromMinute", "toMinute", "affects",
@@ -124,6 +124,9 @@ public final class ScenarioLoader {
     int runs = (int) f.number(root, "runs", false, DEFAULT_RUNS, 1, 1_000_000, true);
     double rps = f.number(root, "requestsPerSecond", true, 0, 1e-6, 100_000, false);
     int delay = (int) f.number(root, "metricDelayMinutes", false, 0, 0, 60, true);
+    // Share of the canary's requests that reach its containers (and so request_count): the
+    // rest are turned away before, e.g. at max instances.
+    double reach = f.number(root, "canaryReach", false, 1.0, 0, 1, false);
     Scenario.Revision stable = revision(f, root, "stable");
     Scenario.Revision canary = revision(f, root, "canary");
     List<Scenario.Incident> incidents = new ArrayList<>();
@@ -150,7 +153,7 @@ public final class ScenarioLoader {
       }
     }
     if (f.ok() && name != null && stable != null && canary != null && ex != null) {
-      out.add(new Scenario(name, runs, rps, delay, stable, canary, incidents, ex));
+      out.add(new Scenario(name, runs, rps, delay, stable, canary, incidents, ex, reach));
     }
   }
 

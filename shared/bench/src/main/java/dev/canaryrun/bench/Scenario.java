@@ -8,7 +8,14 @@ import java.util.Objects;
  * Minutes count from the canary's first minute of traffic.
  */
 public record Scenario(String name, int runs, double requestsPerSecond, int metricDelayMinutes,
-    Revision stable, Revision canary, List<Incident> incidents, Expect expect) {
+    Revision stable, Revision canary, List<Incident> incidents, Expect expect,
+    double canaryReach) {
+
+  /** A scenario whose canary receives every request the split sends it. */
+  public Scenario(String name, int runs, double requestsPerSecond, int metricDelayMinutes,
+      Revision stable, Revision canary, List<Incident> incidents, Expect expect) {
+    this(name, runs, requestsPerSecond, metricDelayMinutes, stable, canary, incidents, expect, 1);
+  }
 
   public Scenario {
     Objects.requireNonNull(name, "name");
@@ -20,7 +27,7 @@ public record Scenario(String name, int runs, double requestsPerSecond, int metr
 
   public Scenario withRuns(int n) {
     return new Scenario(name, n, requestsPerSecond, metricDelayMinutes, stable, canary, incidents,
-        expect);
+        expect, canaryReach);
   }
 
   /** What a correct judge does with this canary. */

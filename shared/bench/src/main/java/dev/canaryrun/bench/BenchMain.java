@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.canaryrun.policy.InconclusiveAction;
 import dev.canaryrun.policy.RolloutPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +25,7 @@ import java.util.stream.IntStream;
  * --seed S              seed (default 1); results depend only on it, not on threads
  * --judges a,b,c        any of canaryrun, threshold, oracle (default all)
  * --json FILE           also write the rows as a JSON array
+ * --on-inconclusive A   the policy's onInconclusive: promote (default), pause, rollback
  * </pre>
  */
 public final class BenchMain {
@@ -31,7 +33,11 @@ public final class BenchMain {
 
   /** Parsed command line. */
   record Options(List<Path> scenarios, Integer runs, long seed, List<JudgeKind> judges,
-      Path json) {}
+      Path json, InconclusiveAction onInconclusive) {
+    Options(List<Path> scenarios, Integer runs, long seed, List<JudgeKind> judges, Path json) {
+      this(scenarios, runs, seed, judges, json, RolloutPolicy.defaults().onInconclusive());
+    }
+  }
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
@@ -75,7 +81,9 @@ public final class BenchMain {
   }
 
   static List<Result> bench(List<Scenario> scenarios, Options o) {
-    Simulator sim = new Simulator(RolloutPolicy.defaults());
+    RolloutPolicy d = RolloutPolicy.defaults();
+    Simulator sim = new Simulator(new RolloutPolicy(d.steps(), d.judge(), d.metrics(),
+        d.smokeCheck(), d.onNewBuild(), d.candidateTag(), o.onInconclusive()));
     List<Result> results = new ArrayList<>();
     ForkJoinPool pool = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
     try {
@@ -109,6 +117,7 @@ public final class BenchMain {
     long seed = DEFAULT_SEED;
     List<JudgeKind> judges = List.of(JudgeKind.values());
     Path json = null;
+    InconclusiveAction onInconclusive = RolloutPolicy.defaults().onInconclusive();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -151,10 +160,21 @@ public final class BenchMain {
           }
           json = Path.of(args[++i]);
         }
+        case "--on-inconclusive" -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("--on-inconclusive needs promote, pause or rollback");
+          }
+          try {
+            onInconclusive = InconclusiveAction.valueOf(args[++i].toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--on-inconclusive: '" + args[i]
+                + "' must be promote, pause or rollback");
+          }
+        }
         default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
       }
     }
-    return new Options(scenarios, runs, seed, judges, json);
+    return new Options(scenarios, runs, seed, judges, json, onInconclusive);
   }
 
   private static long number(String[] args, int i, String flag) {
@@ -170,22 +190,45 @@ public final class BenchMain {
 
   static String usage() {
     return "usage: canaryrun bench [--scenarios PATH...] [--runs N] [--seed S] "
-        + "[--judges canaryrun,threshold,oracle] [--json FILE]";
+        + "[--judges canaryrun,threshold,oracle] [--json FILE] "
+        + "[--on-inconclusive promote|pause|rollback]";
   }
 
   static String table(List<Result> results) {
     StringBuilder b = new StringBuilder();
-    b.append("| scenario | expect | judge | runs | rollback | promote | undecided "
-        + "| TTD median (min) | TTD p95 (min) | excess bad requests (median) |\n");
-    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("| scenario | expect | judge | runs | rollback | promote | paused "
+        + "| TTD median (min) | TTD p95 (min) | TTP median (min) "
+        + "| excess bad requests (median) | vs oracle |\n");
+    b.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %.3f | %.3f | %.3f | %s | %s | %s |%n",
+      b.append(String.format(Locale.ROOT,
+          "| %s | %s | %s | %d | %.3f | %.3f | %.3f | %s | %s | %s | %s | %s |%n",
           r.scenario(), r.expect(), r.judge(), r.runs(), r.rollbackRate(), r.promoteRate(),
           r.undecidedRate(), minutes(r.ttdMedianMinutes()), minutes(r.ttdP95Minutes()),
+          minutes(r.ttpMedianMinutes()),
           Double.isNaN(r.excessBadRequestsMedian()) ? "-"
-              : String.format(Locale.ROOT, "%.0f", r.excessBadRequestsMedian())));
+              : String.format(Locale.ROOT, "%.0f", r.excessBadRequestsMedian()),
+          versusOracle(r, results)));
     }
     return b.toString();
+  }
+
+  /**
+   * A judge's median excess bad requests over the oracle's on the same scenario ("x1.3");
+   * "-" for the oracle itself, for healthy canaries and where the oracle's is zero.
+   */
+  static String versusOracle(Result r, List<Result> all) {
+    if (r.judge().equals(JudgeKind.ORACLE.label()) || r.expect().equals("promote")) {
+      return "-";
+    }
+    for (Result o : all) {
+      if (o.scenario().equals(r.scenario()) && o.judge().equals(JudgeKind.ORACLE.label())
+          && o.excessBadRequestsMedian() > 0) {
+        return String.format(Locale.ROOT, "x%.2f",
+            r.excessBadRequestsMedian() / o.excessBadRequestsMedian());
+      }
+    }
+    return "-";
   }
 
   private static String minutes(double m) {
@@ -207,6 +250,7 @@ public final class BenchMain {
       put(n, "ttdMedianMinutes", r.ttdMedianMinutes());
       put(n, "ttdP95Minutes", r.ttdP95Minutes());
       put(n, "excessBadRequestsMedian", r.excessBadRequestsMedian());
+      put(n, "ttpMedianMinutes", r.ttpMedianMinutes());
     }
     mapper.writeValue(file.toFile(), arr);
   }
