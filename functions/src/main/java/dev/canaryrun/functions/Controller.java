@@ -11,6 +11,7 @@ import dev.canaryrun.gcp.monitoring.MonitoringClients;
 import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.pubsub.PubSubEventPublisher;
 import dev.canaryrun.gcp.run.CloudRunClients;
+import dev.canaryrun.gcp.run.CloudRunRevisionLocator;
 import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
 import dev.canaryrun.gcp.smoke.HttpSmokeChecker;
 import dev.canaryrun.gcp.store.FirestoreClients;
@@ -50,6 +51,7 @@ public final class Controller implements AutoCloseable {
   private final IncidentDecoder incidents = new IncidentDecoder();
   private final CommandDecoder commands = new CommandDecoder();
   private final List<AutoCloseable> resources;
+  private final DeployedRevisions revisions;
 
   /**
    * Around ports built elsewhere (tests, the local demo's in-memory mode): nothing is created
@@ -57,17 +59,25 @@ public final class Controller implements AutoCloseable {
    */
   public Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
       String defaultRegion) {
-    this(service, store, policies, clock, defaultRegion, List.of());
+    this(service, store, policies, clock, defaultRegion, List.of(), DeployedRevisions.NONE);
+  }
+
+  /** As above, with a way to find the revisions builds deploy themselves. */
+  public Controller(RolloutService service, RolloutStore store, PolicyStore policies, Clock clock,
+      String defaultRegion, DeployedRevisions revisions) {
+    this(service, store, policies, clock, defaultRegion, List.of(), revisions);
   }
 
   private Controller(RolloutService service, RolloutStore store, PolicyStore policies,
-      Clock clock, String defaultRegion, List<AutoCloseable> resources) {
+      Clock clock, String defaultRegion, List<AutoCloseable> resources,
+      DeployedRevisions revisions) {
     this.service = Objects.requireNonNull(service, "service");
     this.store = Objects.requireNonNull(store, "store");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.builds = new BuildNotificationDecoder(defaultRegion);
     this.resources = List.copyOf(resources);
+    this.revisions = Objects.requireNonNull(revisions, "revisions");
   }
 
   /** The instance's controller, created from the environment on first use. */
@@ -143,7 +153,8 @@ public final class Controller implements AutoCloseable {
           new CloudMonitoringMetricsReader(monitoring, config.project()), smoke, publisher,
           new SequentialJudge(), clock, config.maxEventAge());
       resources.add(0, service); // stops deciding before the clients it uses close
-      return new Controller(service, store, policies, clock, config.region(), resources);
+      return new Controller(service, store, policies, clock, config.region(), resources,
+          new CloudRunRevisionLocator(run, config.project())::deployedBy);
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -164,6 +175,10 @@ public final class Controller implements AutoCloseable {
 
   Clock clock() {
     return clock;
+  }
+
+  DeployedRevisions revisions() {
+    return revisions;
   }
 
   BuildNotificationDecoder builds() {

@@ -231,6 +231,14 @@ public final class RolloutService implements AutoCloseable {
       return HandleResult.ignored(null, "incident " + a.incidentId() + " on " + a.revision()
           + ": no rollout of " + a.service() + " is in flight");
     }
+    // Same-named revisions exist in every region a build deploys to: an incident from another
+    // region is not about this rollout.
+    Optional<Rollout> inFlight = store.find(target);
+    if (inFlight.isPresent() && !a.in(inFlight.get().region())) {
+      return HandleResult.ignored(target, "incident " + a.incidentId() + " on " + a.revision()
+          + " is in " + a.location() + ", rollout " + target + " is in "
+          + inFlight.get().region());
+    }
     RolloutEvent e = a.open()
         ? new AlertFired(a.eventId(), a.occurredAt(), a.incidentId(), a.revision(), a.policyName(),
             a.summary())
