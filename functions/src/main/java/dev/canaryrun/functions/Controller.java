@@ -5,6 +5,7 @@ import com.google.cloud.monitoring.v3.MetricServiceClient;
 import dev.canaryrun.gcp.decode.BuildNotificationDecoder;
 import dev.canaryrun.gcp.decode.CommandDecoder;
 import dev.canaryrun.gcp.decode.IncidentDecoder;
+import dev.canaryrun.gcp.decode.RunAuditLogDecoder;
 import dev.canaryrun.gcp.decode.TickDecoder;
 import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
 import dev.canaryrun.gcp.monitoring.MonitoringClients;
@@ -50,6 +51,7 @@ public final class Controller implements AutoCloseable {
   private final TickDecoder ticks = new TickDecoder();
   private final IncidentDecoder incidents = new IncidentDecoder();
   private final CommandDecoder commands = new CommandDecoder();
+  private final RunAuditLogDecoder audits = new RunAuditLogDecoder();
   private final List<AutoCloseable> resources;
   private final DeployedRevisions revisions;
 
@@ -139,7 +141,9 @@ public final class Controller implements AutoCloseable {
       PubSubEventPublisher publisher = new PubSubEventPublisher(pubsub, config.eventsTopic(),
           config.ticksTopic(), clock);
       resources.add(0, publisher); // flushed before its clients close
-      CloudRunClients run = CloudRunClients.create(config.runEndpoint());
+      // The router's waits end well inside the function's own timeout (TimeoutAgreementTest).
+      CloudRunClients run = CloudRunClients.create(config.runEndpoint(),
+          CloudRunClients.Limits.forFunctionTimeout(config.functionTimeout()));
       resources.add(run);
       MetricServiceClient monitoring = MonitoringClients.create(config.monitoringEndpoint());
       resources.add(monitoring);
@@ -154,7 +158,7 @@ public final class Controller implements AutoCloseable {
           new SequentialJudge(), clock, config.maxEventAge());
       resources.add(0, service); // stops deciding before the clients it uses close
       return new Controller(service, store, policies, clock, config.region(), resources,
-          new CloudRunRevisionLocator(run, config.project())::deployedBy);
+          DeployedRevisions.of(new CloudRunRevisionLocator(run, config.project())));
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -183,6 +187,10 @@ public final class Controller implements AutoCloseable {
 
   BuildNotificationDecoder builds() {
     return builds;
+  }
+
+  RunAuditLogDecoder audits() {
+    return audits;
   }
 
   TickDecoder ticks() {

@@ -16,6 +16,9 @@ public final class Env {
   public static final String EVENTS_TOPIC = "CANARYRUN_EVENTS_TOPIC";
   public static final String TICKS_TOPIC = "CANARYRUN_TICKS_TOPIC";
   public static final String MAX_EVENT_AGE_SECONDS = "CANARYRUN_MAX_EVENT_AGE_SECONDS";
+  /** The functions' own timeout (Terraform's function_settings.timeout_seconds). */
+  public static final String FUNCTION_TIMEOUT_SECONDS = "CANARYRUN_FUNCTION_TIMEOUT_SECONDS";
+  public static final long DEFAULT_FUNCTION_TIMEOUT_SECONDS = 120;
 
   /** Tests and the demo only: host:port of a plaintext gRPC Cloud Run Admin v2 server. */
   public static final String RUN_ENDPOINT = "CANARYRUN_RUN_ENDPOINT";
@@ -31,7 +34,7 @@ public final class Env {
 
   /** Every variable Terraform sets on the four functions. */
   public static final List<String> DEPLOYED = List.of(PROJECT, DATABASE, REGION, EVENTS_TOPIC,
-      TICKS_TOPIC, MAX_EVENT_AGE_SECONDS);
+      TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, FUNCTION_TIMEOUT_SECONDS);
   /** Variables that must never reach a deployed function (they point it at fakes). */
   public static final List<String> LOCAL_ONLY = List.of(RUN_ENDPOINT, MONITORING_ENDPOINT,
       FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST);

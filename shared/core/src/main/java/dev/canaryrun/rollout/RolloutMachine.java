@@ -59,7 +59,7 @@ public final class RolloutMachine {
 
   /** Starts a rollout for a successful build: the candidate is deployed with no traffic. */
   public Decision start(BuildSucceeded e, RolloutPolicy policy, Instant now) {
-    String id = RolloutIds.forBuild(e.service(), e.buildId());
+    String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
     boolean adopt = e.adoptRevision() != null;
     String candidate = adopt ? e.adoptRevision() : id;
     Rollout r = new Rollout(id, e.service(), e.region(), e.image(), e.buildId(), e.occurredAt(),

@@ -124,7 +124,7 @@ public final class RolloutService implements AutoCloseable {
       return log(HandleResult.ignored(null, "service " + e.service()
           + " is not watched by canaryrun (no policies/" + e.service() + " document)"), e);
     }
-    String id = RolloutIds.forBuild(e.service(), e.buildId());
+    String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {
       Rollout r = existing.get();

@@ -1,11 +1,14 @@
 package dev.canaryrun.gcp.run;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.Revision;
 import dev.canaryrun.gcp.decode.BuildRelease;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +60,39 @@ public final class CloudRunRevisionLocator {
             + " but no revision of " + service + " is labelled " + BUILD_ID_LABEL + "="
             + b.buildId() + " or runs " + b.image() + " yet"));
   }
+
+  /**
+   * The revision a recorded change of the service created, if it created one. Cloud Run's
+   * audit log records every UpdateService, traffic-only ones included; those name the latest
+   * revision too, which was created before the call: it is not this change's, and adopting it
+   * would take traffic from a revision that has served for days.
+   *
+   * @param named the revision the log entry named, or null to read the service's latest
+   * @param requestedAt when the change was requested
+   */
+  public Optional<String> createdBy(String region, String service, String named,
+      Instant requestedAt) {
+    String name = "projects/" + projectId + "/locations/" + region + "/services/" + service;
+    try {
+      String revision = named != null ? named
+          : TrafficPlan.shortName(clients.services().getService(name).getLatestCreatedRevision());
+      if (revision.isEmpty()) {
+        return Optional.empty();
+      }
+      Revision r = clients.revisions().getRevision(name + "/revisions/" + revision);
+      Instant created = Instant.ofEpochSecond(r.getCreateTime().getSeconds(),
+          r.getCreateTime().getNanos());
+      return created.isBefore(requestedAt.minus(CLOCK_SKEW)) ? Optional.empty()
+          : Optional.of(revision);
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (ApiException e) {
+      throw RunFailures.map(e, "read revision", name, String.valueOf(named));
+    }
+  }
+
+  /** Between the audit log's request time and Cloud Run's revision create time. */
+  private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
   /** {@code repo@sha256:d} matches {@code repo@sha256:d} and {@code repo:COMMIT_SHA}. */
   static boolean runsImage(Revision r, String builtImage, String commitSha) {
