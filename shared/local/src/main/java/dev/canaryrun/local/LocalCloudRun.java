@@ -206,7 +206,6 @@ public final class LocalCloudRun implements AutoCloseable {
   synchronized List<Revision> allRevisions() {
     return state.revisions.values().stream().map(RevisionEntry::revision).toList();
   }
-
   /** The service's main URL (the weighted router). */
   public synchronized URI serviceUri(String serviceName) {
     return state.entry(serviceName).router.uri();
@@ -295,7 +294,6 @@ public final class LocalCloudRun implements AutoCloseable {
   }
 
   private volatile boolean etagEnforced = true;
-
   ServiceWriter.Applied updateService(Service requested, List<String> updateMask,
       boolean allowMissing, boolean validateOnly) {
     return updateService(requested, updateMask, allowMissing, validateOnly,

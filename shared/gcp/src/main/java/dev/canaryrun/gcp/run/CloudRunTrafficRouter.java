@@ -4,9 +4,7 @@ import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.StatusCode;
-import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.Revision;
-import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
@@ -20,7 +18,6 @@ import dev.canaryrun.rollout.Effect.DeployRevision;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.gcp.smoke.Sleeper;
 import dev.canaryrun.port.TrafficRouter.TakenBack;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,7 +190,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
           + " does not exist; the build should deploy it with --no-traffic --tag "
           + request.tag());
     }
-    existing.ifPresent(r -> checkImage(request, name, r));
+    existing.ifPresent(r -> Revisions.checkImage(request, name, r));
     Map<String, Integer> serving = TrafficBaseline.split(service.getTrafficList(), latestReady);
     int exposed = serving.getOrDefault(candidate, 0);
     // Stable is what served before this change: never the candidate, even when it is all
@@ -217,7 +214,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     if (create) {
       // Only the revision name and the image change: env, resources, service account and
       // the rest of the template are what the stable revision runs with.
-      next.setTemplate(withImage(service.getTemplate(), candidate, request.image(), name));
+      next.setTemplate(Revisions.withImage(service.getTemplate(), candidate, request.image(), name));
     }
     Service result = service;
     if (create || !planned.equals(service.getTrafficList())) {
@@ -231,39 +228,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     if (takenBack != null) {
       LOG.warning(takenBack.describe(candidate, stable));
     }
-    return new Deployment(candidate, stable, tagUrl(result, request.tag()), takenBack);
-  }
-
-  private static RevisionTemplate withImage(RevisionTemplate template, String revision,
-      String image, String service) {
-    if (template.getContainersCount() == 0) {
-      throw new PermanentFailure("service " + service + " has no container in its template; "
-          + "cannot deploy revision " + revision);
-    }
-    int ingress = 0;
-    for (int i = 0; i < template.getContainersCount(); i++) {
-      // With sidecars, the serving (ingress) container is the one that declares a port.
-      if (template.getContainers(i).getPortsCount() > 0) {
-        ingress = i;
-        break;
-      }
-    }
-    Container c = template.getContainers(ingress).toBuilder().setImage(image).build();
-    return template.toBuilder().setRevision(revision).setContainers(ingress, c).build();
-  }
-
-  private static void checkImage(DeployRevision request, String name, Revision existing) {
-    if (request.adopt() || request.image() == null || request.image().isEmpty()) {
-      return;
-    }
-    boolean same = existing.getContainersList().stream()
-        .anyMatch(c -> c.getImage().equals(request.image()));
-    if (!same) {
-      throw new PermanentFailure("revision " + request.revision() + " of service " + name
-          + " already exists with another image ("
-          + existing.getContainersList().stream().map(Container::getImage).toList()
-          + ", wanted " + request.image() + ")");
-    }
+    return new Deployment(candidate, stable, Revisions.tagUrl(result, request.tag()), takenBack);
   }
 
   private Optional<Revision> findRevision(String service, String revision) {
@@ -393,17 +358,5 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     return TrafficPlan.shortName(s.getLatestReadyRevision());
   }
 
-  /** The tag's URL as Cloud Run reports it, else derived: https://TAG---SERVICE-HOST. */
-  private static String tagUrl(Service s, String tag) {
-    for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
-      if (t.getTag().equals(tag) && !t.getUri().isEmpty()) {
-        return t.getUri();
-      }
-    }
-    if (s.getUri().isEmpty()) {
-      return "";
-    }
-    URI u = URI.create(s.getUri());
-    return u.getScheme() + "://" + tag + "---" + u.getAuthority();
-  }
+
 }
