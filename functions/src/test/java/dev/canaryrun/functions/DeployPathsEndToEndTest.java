@@ -137,16 +137,24 @@ class DeployPathsEndToEndTest {
         .addTraffic(target(stable, 70, "")).addTraffic(target(id, 30, "canary")).build(),
         List.of("traffic"));
 
-    Thread.sleep(6000); // several ticks, past the step's 2 s dwell
+    // Ticks judge the healthy canary and want the next step (after the 2 s dwell): each
+    // attempt must be refused, never written.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (refusals() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(refusals() >= 2, "the router refused to overwrite it, naming who changed it");
     assertEquals(30, percentOf("manual", id), "the operator's split stands");
-    assertTrue(log.at(Level.SEVERE).stream().anyMatch(l -> l.getMessage().contains(
-        "changed outside canaryrun by alice@example.com")),
-        "the router refused to overwrite it, naming who changed it");
     assertNotEquals(RolloutState.PROMOTED, h.rollout(id).orElseThrow().state());
     run.setEtagEnforced(true);
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private long refusals() {
+    return log.at(Level.SEVERE).stream().filter(l -> l.getMessage().contains(
+        "changed outside canaryrun by alice@example.com")).count();
+  }
 
   /** What `gcloud run services update SVC --image=... --labels=...` does; the new revision. */
   private String servicesUpdate(String service, String principal, String image, String buildId) {
