@@ -29,9 +29,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The deploy paths other than canaryrun's own, end to end (Pub/Sub and Firestore emulators,
  * the real Functions Framework invoker, the local Cloud Run): the stock continuous-deployment
- * build that already deployed the image on a service following LATEST, a console deploy seen
- * only in Cloud Run's audit log, both reporting the same change, and a hand-made traffic
- * change mid-rollout.
+ * build that already deployed the image on a service following LATEST (with its audit-log twin
+ * reporting the same change), a build that deployed at 0% with a tag, a console deploy seen
+ * only in Cloud Run's audit log, a traffic-only change, an incident from another region on a
+ * same-named revision, and a hand-made traffic change mid-rollout.
  */
 @WithEmulators
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -109,6 +110,50 @@ class DeployPathsEndToEndTest {
     Rollout r = h.await(built, RolloutState.CANARY, WAIT);
     assertEquals(stable, r.stableRevision());
     assertTrue(percentOf("console", built) <= 10);
+  }
+
+  @Test
+  void aBuildThatDeploysAtZeroWithATagIsAdoptedUnderTheRevisionsName() throws Exception {
+    String stable = h.watch("adopted", FunctionsEndToEndTest.POLICY);
+    // gcloud run deploy adopted --image=... --no-traffic --tag=canary --revision-suffix=4be5f0a
+    LocalCloudRun run = h.plane.cloudRun();
+    Service s = run.getService(serviceName("adopted")).orElseThrow();
+    run.updateServiceAs(CD_SA, s.toBuilder()
+        .setTemplate(s.getTemplate().toBuilder().setRevision("adopted-4be5f0a")
+            .setContainers(0, Container.newBuilder().setImage("localhost/demo/app:v2")))
+        .clearTraffic().addTraffic(target(stable, 100, ""))
+        .addTraffic(target("adopted-4be5f0a", 0, "canary")).build(), List.of());
+    String buildId = UUID.randomUUID().toString();
+    h.publish("cloud-builds", Fixtures.edit("cloudbuild/build-success-adopt.json")
+        .set("/id", buildId).set("/projectId", h.project)
+        .set("/finishTime", Instant.now().toString())
+        .set("/substitutions/_SERVICE_NAME", "adopted")
+        .set("/substitutions/_DEPLOY_REGION", EndToEndHarness.REGION).text(),
+        Map.of("buildId", buildId, "status", "SUCCESS"));
+
+    Rollout r = h.await("adopted-4be5f0a", RolloutState.CANARY, WAIT);
+    assertEquals(stable, r.stableRevision());
+    assertTrue(r.adopt());
+  }
+
+  @Test
+  void anIncidentOnASameNamedRevisionInAnotherRegionChangesNothing() throws Exception {
+    h.watch("twin", FunctionsEndToEndTest.POLICY); // no traffic: the judge stays inconclusive
+    String id = h.publishBuild("twin");
+    h.await(id, RolloutState.CANARY, WAIT);
+    // The same build deployed to us-east1 with --revision-suffix has the same revision name.
+    h.publish("canaryrun-alerts", Fixtures.edit("monitoring/incident-open-canary.json")
+        .set("/incident/incident_id", "0." + UUID.randomUUID().toString().substring(0, 12))
+        .set("/incident/started_at", Instant.now().getEpochSecond())
+        .set("/incident/resource/labels/service_name", "twin")
+        .set("/incident/resource/labels/revision_name", id)
+        .set("/incident/resource/labels/location", "us-east1").text(), Map.of());
+    Thread.sleep(3000);
+    Rollout r = h.rollout(id).orElseThrow();
+    assertEquals(RolloutState.CANARY, r.state(), "not rolled back by another region's alert");
+
+    h.publishIncident("twin", id, true); // the fixture's own region: this rollout's
+    h.await(id, RolloutState.ROLLED_BACK, Duration.ofSeconds(10));
   }
 
   @Test
