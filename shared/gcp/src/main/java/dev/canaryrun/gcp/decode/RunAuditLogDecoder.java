@@ -43,8 +43,9 @@ public final class RunAuditLogDecoder {
       "google.cloud.run.v1.Services.ReplaceService");
   public static final int MAX_BYTES = 1024 * 1024;
 
-  private static final Pattern V2_NAME =
-      Pattern.compile("projects/[^/]+/locations/([^/]+)/services/([^/]+)");
+  /** v2 names, sometimes with the revision appended (seen in public tooling's fixtures). */
+  private static final Pattern V2_NAME = Pattern.compile(
+      "projects/[^/]+/locations/([^/]+)/services/([^/]+)(?:/revisions/([^/]+))?");
   private static final Pattern V1_NAME = Pattern.compile("namespaces/[^/]+/services/([^/]+)");
 
   /**
@@ -112,8 +113,9 @@ public final class RunAuditLogDecoder {
     String ts = Json.text(entry, "timestamp");
     Instant at = ts != null ? Json.instant(ts, "timestamp") : m.publishTime();
     JsonNode response = payload.path("response");
-    String revision = firstNonBlank(Json.text(response.path("status"),
-        "latestCreatedRevisionName"), shortName(Json.text(response, "latestCreatedRevision")));
+    String revision = firstNonBlank(firstNonBlank(Json.text(response.path("status"),
+        "latestCreatedRevisionName"), shortName(Json.text(response, "latestCreatedRevision"))),
+        revisionOf(resourceName));
     if (revision != null) {
       fields.put("revision", revision);
     }
@@ -149,6 +151,11 @@ public final class RunAuditLogDecoder {
   private static String regionOf(String resourceName) {
     Matcher v2 = resourceName == null ? null : V2_NAME.matcher(resourceName);
     return v2 != null && v2.matches() ? v2.group(1) : null;
+  }
+
+  private static String revisionOf(String resourceName) {
+    Matcher v2 = resourceName == null ? null : V2_NAME.matcher(resourceName);
+    return v2 != null && v2.matches() ? v2.group(3) : null;
   }
 
   private static String shortName(String name) {

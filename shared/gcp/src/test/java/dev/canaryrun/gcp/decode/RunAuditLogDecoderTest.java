@@ -63,6 +63,22 @@ class RunAuditLogDecoderTest {
   }
 
   @Test
+  void aV2ResourceNameWithTheRevisionAppendedNamesBoth() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode e = (ObjectNode) mapper.readTree(Fixtures.real(SUCCESS));
+    ObjectNode p = (ObjectNode) e.get("protoPayload");
+    p.put("methodName", "google.cloud.run.v2.Services.UpdateService");
+    p.put("resourceName", "projects/p/locations/us-east1/services/api/revisions/api-00029-old");
+    p.remove("response");
+    e.remove("resource");
+    RevisionChange c = Messages.accepted(decoder.decode(
+        Messages.of(mapper.writeValueAsBytes(e), Map.of()), "audit:4"));
+    assertEquals("api", c.service());
+    assertEquals("us-east1", c.region());
+    assertEquals("api-00029-old", c.revision());
+  }
+
+  @Test
   void otherMethodsAndPayloadsAreIgnoredOrRejectedNamingTheProblem() throws Exception {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode e = (ObjectNode) mapper.readTree(Fixtures.real(SUCCESS));
