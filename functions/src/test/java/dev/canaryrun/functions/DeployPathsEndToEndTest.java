@@ -191,6 +191,11 @@ class DeployPathsEndToEndTest {
     assertTrue(refusals() >= 2, "the router refused to overwrite it, naming who changed it");
     assertEquals(30, percentOf("manual", id), "the operator's split stands");
     assertNotEquals(RolloutState.PROMOTED, h.rollout(id).orElseThrow().state());
+
+    // Protection still works over the hand-made split: an alert takes the candidate out.
+    h.publishIncident("manual", id, true);
+    h.await(id, RolloutState.ROLLED_BACK, WAIT);
+    assertEquals(0, percentOf("manual", id));
     run.setEtagEnforced(true);
   }
 

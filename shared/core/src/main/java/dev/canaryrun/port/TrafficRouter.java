@@ -25,7 +25,8 @@ public interface TrafficRouter {
    * and tags that canaryrun does not manage.
    *
    * @throws TrafficOverridden when what Cloud Run serves is not the split canaryrun last
-   *     applied: an operator changed it by hand, and writing would silently undo that
+   *     applied: an operator changed it by hand, and writing would silently undo that. Never
+   *     for a candidate share of 0%: taking the candidate out (rollback) always goes through
    */
   void setTraffic(SetTraffic request);
 

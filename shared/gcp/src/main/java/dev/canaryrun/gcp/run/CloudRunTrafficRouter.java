@@ -141,7 +141,11 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
               request.stableRevision(), request.candidateRevision(), request.tag(),
               request.candidatePercent()));
       if (!planned.equals(service.getTrafficList())) {
-        TrafficBaseline.check(service, latest);
+        // Taking the candidate out (rollback, supersede) is protection, not progress: it goes
+        // through even over a hand-made split, as a pause never stops a rollback either.
+        if (request.candidatePercent() > 0) {
+          TrafficBaseline.check(service, latest);
+        }
         update(TrafficBaseline.record(service.toBuilder().clearTraffic().addAllTraffic(planned),
             planned, latest).build(), request.candidateRevision(), TRAFFIC_ONLY, deadline);
       }

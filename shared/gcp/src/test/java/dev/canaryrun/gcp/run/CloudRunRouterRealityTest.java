@@ -206,6 +206,10 @@ class CloudRunRouterRealityTest {
     assertTrue(o instanceof PermanentFailure, "today's engine logs it and does not retry");
     assertEquals(writes, updates().size(), "nothing was written over alice's split");
     assertEquals(50, router.readTraffic(REGION, service).percentOf(candidate));
+
+    // A rollback is protection, not progress: it goes through over the hand-made split.
+    router.setTraffic(split(candidate, 0));
+    assertEquals(Map.of(stable, 100), router.readTraffic(REGION, service).percentByRevision());
   }
 
   @Test
