@@ -32,14 +32,21 @@ locals {
       topic       = "canaryrun-commands"
       description = "Applies operator commands: pause, resume, promote, rollback, retry."
     }
+    revision = {
+      name        = "canaryrun-on-revision-created"
+      entry_point = "dev.canaryrun.functions.OnRevisionCreated"
+      topic       = "canaryrun-revisions"
+      description = "Starts a rollout for a revision made outside canaryrun (Cloud Run audit log)."
+    }
   }
 
   topics = {
-    builds   = "cloud-builds"
-    ticks    = "canaryrun-ticks"
-    alerts   = "canaryrun-alerts"
-    commands = "canaryrun-commands"
-    events   = "canaryrun-events"
+    builds    = "cloud-builds"
+    ticks     = "canaryrun-ticks"
+    alerts    = "canaryrun-alerts"
+    commands  = "canaryrun-commands"
+    revisions = "canaryrun-revisions"
+    events    = "canaryrun-events"
   }
 
   # cloud-builds may already exist: Cloud Build publishes to it as soon as it does.
@@ -69,6 +76,8 @@ locals {
     CANARYRUN_MAX_EVENT_AGE_SECONDS = tostring(var.max_event_age_seconds)
     CANARYRUN_POLICY_DATABASE       = var.policy_database_id
     CANARYRUN_COMMAND_AUDIENCES     = join(",", var.command_audiences)
+    # The Cloud Run router sizes its waits from it, so it never outlives the invocation.
+    CANARYRUN_FUNCTION_TIMEOUT_SECONDS = tostring(var.function_settings.timeout_seconds)
   }
 
   # The policy defaults of docs/CONTRACT.md, in the JSON shape the controller reads.

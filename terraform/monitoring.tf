@@ -18,9 +18,10 @@ locals {
 
   alert_channels = concat([google_monitoring_notification_channel.alerts.id], var.notification.alert_channels)
 
-  # Per revision, so the incident names the revision (the canary) that misbehaves, and
-  # OnAlertFired can tell a canary incident from one on the stable revision.
-  group_by_revision = ["resource.label.service_name", "resource.label.revision_name"]
+  # Per revision and region, so the incident names the revision (the canary) that misbehaves
+  # and where: OnAlertFired tells a canary incident from one on the stable revision, and a
+  # same-named revision in another region (--revision-suffix=$SHORT_SHA) from this one.
+  group_by_revision = ["resource.label.service_name", "resource.label.revision_name", "resource.label.location"]
 }
 
 resource "google_monitoring_alert_policy" "error_ratio" {

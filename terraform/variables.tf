@@ -219,8 +219,8 @@ variable "function_settings" {
   default = {}
 
   validation {
-    condition     = var.function_settings.timeout_seconds > 0 && var.function_settings.timeout_seconds <= 540
-    error_message = "function_settings.timeout_seconds must be in (0, 540] for event-driven functions."
+    condition     = var.function_settings.timeout_seconds >= 90 && var.function_settings.timeout_seconds <= 540
+    error_message = "function_settings.timeout_seconds must be in [90, 540]: event-driven functions allow at most 540 s, and canaryrun's Cloud Run calls need at least 90 s (TimeoutAgreementTest)."
   }
 }
 

@@ -5,6 +5,7 @@ import com.google.cloud.monitoring.v3.MetricServiceClient;
 import dev.canaryrun.gcp.decode.BuildNotificationDecoder;
 import dev.canaryrun.gcp.decode.CommandDecoder;
 import dev.canaryrun.gcp.decode.IncidentDecoder;
+import dev.canaryrun.gcp.decode.RunAuditLogDecoder;
 import dev.canaryrun.gcp.decode.TickDecoder;
 import dev.canaryrun.gcp.auth.IdTokenVerifier;
 import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
@@ -12,6 +13,7 @@ import dev.canaryrun.gcp.monitoring.MonitoringClients;
 import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.pubsub.PubSubEventPublisher;
 import dev.canaryrun.gcp.run.CloudRunClients;
+import dev.canaryrun.gcp.run.CloudRunRevisionLocator;
 import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
 import dev.canaryrun.gcp.smoke.HttpSmokeChecker;
 import dev.canaryrun.gcp.store.FirestoreClients;
@@ -44,14 +46,16 @@ public final class Controller implements AutoCloseable {
   private final IncidentDecoder incidents = new IncidentDecoder();
   private final CommandDecoder commands = new CommandDecoder();
   private final CommandSender senders;
+  private final RunAuditLogDecoder audits = new RunAuditLogDecoder();
   private final List<AutoCloseable> resources;
+  private final DeployedRevisions revisions;
 
   /**
    * Around a service built elsewhere (tests, the demo): nothing is created and nothing is
    * closed. Commands are verified against Google's keys.
    */
   public Controller(RolloutService service) {
-    this(service, CommandSender.production(), List.of());
+    this(service, CommandSender.production(), List.of(), DeployedRevisions.NONE);
   }
 
   /**
@@ -59,16 +63,22 @@ public final class Controller implements AutoCloseable {
    * unsigned commands allowed).
    */
   public Controller(RolloutService service, CommandSender senders) {
-    this(service, senders, List.of());
+    this(service, senders, List.of(), DeployedRevisions.NONE);
+  }
+
+  /** As above, with a way to find the revisions builds deploy themselves. */
+  public Controller(RolloutService service, CommandSender senders, DeployedRevisions revisions) {
+    this(service, senders, List.of(), revisions);
   }
 
   private Controller(RolloutService service, CommandSender senders,
-      List<AutoCloseable> resources) {
+      List<AutoCloseable> resources, DeployedRevisions revisions) {
     this.service = Objects.requireNonNull(service, "service");
     // A build without _DEPLOY_REGION deploys to its policy's region, decided in the engine.
     this.builds = new BuildNotificationDecoder();
     this.senders = Objects.requireNonNull(senders, "senders");
     this.resources = List.copyOf(resources);
+    this.revisions = Objects.requireNonNull(revisions, "revisions");
   }
 
   /**
@@ -115,7 +125,9 @@ public final class Controller implements AutoCloseable {
       PubSubEventPublisher publisher = new PubSubEventPublisher(pubsub, config.eventsTopic(),
           config.ticksTopic(), clock);
       resources.add(0, publisher); // flushed before its clients close
-      CloudRunClients run = CloudRunClients.create(config.runEndpoint());
+      // The router's waits end well inside the function's own timeout (TimeoutAgreementTest).
+      CloudRunClients run = CloudRunClients.create(config.runEndpoint(),
+          CloudRunClients.Limits.forFunctionTimeout(config.functionTimeout()));
       resources.add(run);
       MetricServiceClient monitoring = MonitoringClients.create(config.monitoringEndpoint());
       resources.add(monitoring);
@@ -131,7 +143,8 @@ public final class Controller implements AutoCloseable {
       resources.add(0, service); // stops deciding before the clients it uses close
       CommandSender senders = new CommandSender(IdTokenVerifier.withCertificates(
           config.commandAudiences(), config.idTokenCerts()), config.allowUnverifiedCommands());
-      return new Controller(service, senders, resources);
+      return new Controller(service, senders, resources,
+          DeployedRevisions.of(new CloudRunRevisionLocator(run, config.project())));
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -142,8 +155,16 @@ public final class Controller implements AutoCloseable {
     return service;
   }
 
+  DeployedRevisions revisions() {
+    return revisions;
+  }
+
   BuildNotificationDecoder builds() {
     return builds;
+  }
+
+  RunAuditLogDecoder audits() {
+    return audits;
   }
 
   TickDecoder ticks() {

@@ -23,11 +23,13 @@ public final class DeploymentContract {
       new Function("canaryrun-on-build-finished", OnBuildFinished.class, "cloud-builds"),
       new Function("canaryrun-on-phase-tick", OnPhaseTick.class, "canaryrun-ticks"),
       new Function("canaryrun-on-alert-fired", OnAlertFired.class, "canaryrun-alerts"),
-      new Function("canaryrun-on-command", OnCommand.class, "canaryrun-commands"));
+      new Function("canaryrun-on-command", OnCommand.class, "canaryrun-commands"),
+      new Function("canaryrun-on-revision-created", OnRevisionCreated.class,
+          "canaryrun-revisions"));
 
   /** Every topic of the contract, the controller's own included. */
   public static final List<String> TOPICS = List.of("cloud-builds", "canaryrun-ticks",
-      "canaryrun-alerts", "canaryrun-commands", Env.DEFAULT_EVENTS_TOPIC);
+      "canaryrun-alerts", "canaryrun-commands", "canaryrun-revisions", Env.DEFAULT_EVENTS_TOPIC);
 
   private DeploymentContract() {}
 }

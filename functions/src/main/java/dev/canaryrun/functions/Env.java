@@ -31,6 +31,9 @@ public final class Env {
   public static final String UNVERIFIED_COMMANDS = "CANARYRUN_UNVERIFIED_COMMANDS";
   /** Tests only: where the ID tokens' public keys are published instead of Google's. */
   public static final String ID_TOKEN_CERTS = "CANARYRUN_ID_TOKEN_CERTS";
+  /** The functions' own timeout (Terraform's function_settings.timeout_seconds). */
+  public static final String FUNCTION_TIMEOUT_SECONDS = "CANARYRUN_FUNCTION_TIMEOUT_SECONDS";
+  public static final long DEFAULT_FUNCTION_TIMEOUT_SECONDS = 120;
 
   /** Tests and the demo only: host:port of a plaintext gRPC Cloud Run Admin v2 server. */
   public static final String RUN_ENDPOINT = "CANARYRUN_RUN_ENDPOINT";
@@ -55,7 +58,8 @@ public final class Env {
 
   /** Every variable Terraform sets on the four functions. */
   public static final List<String> DEPLOYED = List.of(PROJECT, DATABASE, POLICY_DATABASE, REGION,
-      EVENTS_TOPIC, TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, COMMAND_AUDIENCES);
+      EVENTS_TOPIC, TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, COMMAND_AUDIENCES,
+      FUNCTION_TIMEOUT_SECONDS);
   /** Variables that must never reach a deployed function (they point it at fakes). */
   public static final List<String> LOCAL_ONLY = List.of(RUN_ENDPOINT, MONITORING_ENDPOINT,
       FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST, UNVERIFIED_COMMANDS, ID_TOKEN_CERTS);

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * named at once, because a misconfigured deploy is fixed in one Terraform apply, not five.
  */
 public record FunctionConfig(String project, String database, String policyDatabase,
-    String region, String eventsTopic,
-    String ticksTopic, Duration maxEventAge, Optional<String> runEndpoint,
+    String region, String eventsTopic, String ticksTopic, Duration maxEventAge,
+    Duration functionTimeout, Optional<String> runEndpoint,
     Optional<String> monitoringEndpoint, Optional<String> firestoreEmulator,
     Optional<String> pubsubEmulator, Set<String> commandAudiences, boolean allowUnverifiedCommands,
     String idTokenCerts) {
@@ -54,6 +54,8 @@ public record FunctionConfig(String project, String database, String policyDatab
     if (!unverified.equals("allow") && !unverified.equals("refuse")) {
       problems.add(Env.UNVERIFIED_COMMANDS + "=" + unverified + " must be allow or refuse");
     }
+    long timeout = seconds(env, Env.FUNCTION_TIMEOUT_SECONDS,
+        Env.DEFAULT_FUNCTION_TIMEOUT_SECONDS, problems);
     if (!problems.isEmpty()) {
       throw new IllegalStateException("canaryrun functions are misconfigured: "
           + String.join("; ", problems));
@@ -63,10 +65,29 @@ public record FunctionConfig(String project, String database, String policyDatab
         value(env, Env.POLICY_DATABASE).orElse(database), region,
         value(env, Env.EVENTS_TOPIC).orElse(Env.DEFAULT_EVENTS_TOPIC),
         value(env, Env.TICKS_TOPIC).orElse(Env.DEFAULT_TICKS_TOPIC),
-        Duration.ofSeconds(maxAge), value(env, Env.RUN_ENDPOINT),
+        Duration.ofSeconds(maxAge), Duration.ofSeconds(timeout), value(env, Env.RUN_ENDPOINT),
         value(env, Env.MONITORING_ENDPOINT), value(env, Env.FIRESTORE_EMULATOR_HOST),
         value(env, Env.PUBSUB_EMULATOR_HOST), audiences, unverified.equals("allow"),
         value(env, Env.ID_TOKEN_CERTS).orElse(IdTokenVerifier.GOOGLE_CERTS));
+  }
+
+  /** A positive number of seconds, or the default when unset; a problem is named. */
+  private static long seconds(Map<String, String> env, String name, long fallback,
+      List<String> problems) {
+    Optional<String> v = value(env, name);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long s = Long.parseLong(v.get());
+      if (s > 0) {
+        return s;
+      }
+      problems.add(name + "=" + v.get() + " must be > 0");
+    } catch (NumberFormatException e) {
+      problems.add(name + "=" + v.get() + " is not a number of seconds");
+    }
+    return fallback;
   }
 
   /** The variables the Google client libraries read themselves, for PubSubClients. */

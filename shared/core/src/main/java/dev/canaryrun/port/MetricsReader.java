@@ -15,10 +15,18 @@ import java.util.Set;
 public interface MetricsReader {
   Map<RevisionKey, List<MetricBucket>> read(Query query);
 
-  record RevisionKey(String service, String revision) {
+  /**
+   * One revision's series. The location is part of the key because revision names are unique
+   * per region only: the same service deployed in two regions with {@code --revision-suffix}
+   * has same-named revisions whose metrics must never be merged.
+   *
+   * @param location the Cloud Run region ({@code resource.labels.location})
+   */
+  record RevisionKey(String service, String revision, String location) {
     public RevisionKey {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(revision, "revision");
+      Objects.requireNonNull(location, "location");
     }
   }
 

@@ -74,6 +74,26 @@ final class CanaryPhase {
     };
   }
 
+  /**
+   * Someone changed traffic by hand during the canary: hold there, say who and what, and leave
+   * the split to the people who changed it. Resume, promote or rollback decide what follows
+   * (a rollback always goes through; a resume re-applies canaryrun's split only when the
+   * change is undone).
+   */
+  static Decision changedOutside(Rollout r, RolloutEvent.TrafficChangedOutside e, Instant now) {
+    if (r.state() != CANARY) {
+      return Decision.noop(r); // already held, or ending: nothing to add
+    }
+    String who = e.modifiedBy() == null || e.modifiedBy().isBlank() ? "someone outside canaryrun"
+        : e.modifiedBy();
+    String why = "paused: " + e.detail() + "; an operator decides: resume (after restoring the"
+        + " split), promote or rollback";
+    Rollout next = r.paused(new Pause(who, "traffic changed outside canaryrun", null,
+        ExpiryAction.RESUME), now, why);
+    return transition(r, next, e, now, who, why, null,
+        List.of(notification(NotificationType.PAUSED, next, why)));
+  }
+
   private static Decision pausedTick(Rollout r, Rollout judged, Tick e, Instant now, Verdict v) {
     Pause p = r.pause();
     if (!p.expiredAt(now)) {

@@ -53,8 +53,26 @@ public sealed interface RolloutEvent {
   record NewerBuild(String eventId, Instant occurredAt, String newRolloutId) implements RolloutEvent {}
 
   /** The candidate revision exists with no traffic; the stable revision and tag URL are known. */
+  /**
+   * @param takenBack what the deploy had to undo, in words (the build's revision already served
+   *     traffic through LATEST and was taken back to 0%); null when nothing
+   */
   record DeployCompleted(String eventId, Instant occurredAt, String stableRevision,
-      String candidateUrl) implements RolloutEvent {}
+      String candidateUrl, String takenBack) implements RolloutEvent {
+    public DeployCompleted(String eventId, Instant occurredAt, String stableRevision,
+        String candidateUrl) {
+      this(eventId, occurredAt, stableRevision, candidateUrl, null);
+    }
+  }
+
+  /**
+   * Cloud Run serves a split canaryrun did not apply (someone changed traffic by hand), so the
+   * traffic write was not made: canaryrun does not overwrite an operator's change.
+   *
+   * @param modifiedBy who last changed the service, as Cloud Run says; null when unknown
+   */
+  record TrafficChangedOutside(String eventId, Instant occurredAt, String modifiedBy,
+      String detail) implements RolloutEvent {}
 
   /** Cloud Run refused the candidate (bad image, bad config): permanent. */
   record DeployFailed(String eventId, Instant occurredAt, String reason) implements RolloutEvent {}

@@ -33,4 +33,25 @@ public final class RolloutIds {
     }
     return service + "-" + suffix.substring(0, Math.min(8, suffix.length()));
   }
+
+  /**
+   * The rollout id of a change whose revision is known (a revision the build or a person
+   * deployed, adopted): the revision name itself. Every path that sees the change (the build
+   * notification, Cloud Run's audit log) resolves to that revision, so they all name the same
+   * rollout and one change starts one rollout. Revision names start with the service name and
+   * fit a DNS label already.
+   */
+  public static String forRevision(String service, String revision) {
+    if (!revision.startsWith(service + "-")) {
+      throw new IllegalArgumentException("revision '" + revision + "' is not a revision of "
+          + service);
+    }
+    return revision;
+  }
+
+  /** The id a start request gets: by revision when it adopts one, else by build. */
+  public static String forStart(RolloutEvent.BuildSucceeded e) {
+    return e.adoptRevision() != null ? forRevision(e.service(), e.adoptRevision())
+        : forBuild(e.service(), e.buildId());
+  }
 }

@@ -35,7 +35,7 @@ public final class RolloutMachine {
 
   /** Starts a rollout for a successful build: the candidate is deployed with no traffic. */
   public Decision start(BuildSucceeded e, RolloutPolicy policy, Instant now) {
-    String id = RolloutIds.forBuild(e.service(), e.buildId());
+    String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
     boolean adopt = e.adoptRevision() != null;
     String candidate = adopt ? e.adoptRevision() : id;
     String reason = (adopt ? "adopting revision " + candidate : "deploying " + e.image())
@@ -94,6 +94,8 @@ public final class RolloutMachine {
       return CommandRules.refused(r, e, now);
     } else if (event instanceof TrafficApplied e) {
       return Finishing.trafficApplied(r, e, now);
+    } else if (event instanceof RolloutEvent.TrafficChangedOutside e) {
+      return CanaryPhase.changedOutside(r, e, now);
     } else if (event instanceof TrafficObserved e) {
       return Settling.observed(r, e, now);
     }

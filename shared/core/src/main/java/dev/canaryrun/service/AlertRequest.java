@@ -3,14 +3,25 @@ package dev.canaryrun.service;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A Cloud Monitoring incident on a revision of a service, opened or closed. */
+/**
+ * A Cloud Monitoring incident on a revision of a service, opened or closed.
+ *
+ * @param location the region of the revision ({@code resource.labels.location}); null when the
+ *     alert policy does not group by location, in which case the incident cannot be placed
+ *     and matches the rollout by service and revision only
+ */
 public record AlertRequest(String eventId, Instant occurredAt, String service, String revision,
-    String incidentId, boolean open, String policyName, String summary) {
+    String location, String incidentId, boolean open, String policyName, String summary) {
   public AlertRequest {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(occurredAt, "occurredAt");
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(revision, "revision");
     Objects.requireNonNull(incidentId, "incidentId");
+  }
+
+  /** Whether the incident can be about a rollout in {@code region}. */
+  public boolean in(String region) {
+    return location == null || location.isBlank() || location.equals(region);
   }
 }

@@ -1,5 +1,6 @@
 package dev.canaryrun.service;
 
+import dev.canaryrun.policy.ReleaseRules;
 import dev.canaryrun.port.PolicyStore.WatchedService;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
 import java.util.Objects;
@@ -19,6 +20,9 @@ public sealed interface BuildAdmission {
   /** @param problem why, naming the field and what the policy allows */
   record Refused(String problem) implements BuildAdmission {}
 
+  /** The build id of a start reported by Cloud Run's audit log rather than by a build. */
+  String HAND_DEPLOYED = "audit-log:";
+
   static BuildAdmission admit(WatchedService watched, BuildSucceeded build) {
     Objects.requireNonNull(watched, "watched");
     Objects.requireNonNull(build, "build");
@@ -27,8 +31,14 @@ public sealed interface BuildAdmission {
           + build.region() + " but the service's policy watches it in " + watched.region()
           + ": refused (fix _DEPLOY_REGION or the policy's region)");
     }
-    return watched.policy().release()
-        .check(build.image(), build.buildProject(), build.triggerId())
+    ReleaseRules rules = watched.policy().release();
+    if (build.buildId().startsWith(HAND_DEPLOYED)) {
+      // No build ran: Cloud Run's audit log reported a revision made in the service's own
+      // project (the console, gcloud run deploy). Build projects and triggers say nothing about
+      // it; the image it runs must still come from where the policy allows.
+      rules = new ReleaseRules(rules.imagePrefixes(), java.util.List.of(), java.util.List.of());
+    }
+    return rules.check(build.image(), build.buildProject(), build.triggerId())
         .<BuildAdmission>map(p -> new Refused("build " + build.buildId() + " may not release "
             + build.service() + ": " + p))
         .orElseGet(() -> new Admitted(build.inRegion(watched.region())));

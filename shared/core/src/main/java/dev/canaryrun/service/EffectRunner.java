@@ -17,6 +17,7 @@ import dev.canaryrun.rollout.RolloutEvent.DeployFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckFailed;
 import dev.canaryrun.rollout.RolloutEvent.SmokeCheckPassed;
 import dev.canaryrun.rollout.RolloutEvent.TrafficApplied;
+import dev.canaryrun.rollout.RolloutEvent.TrafficChangedOutside;
 import dev.canaryrun.rollout.RolloutEvent.TrafficObserved;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -66,10 +67,23 @@ final class EffectRunner {
     return outcomes;
   }
 
-  /** Writes a split and returns its confirmation, or nothing when Cloud Run refused it. */
+  /**
+   * Writes a split and returns its confirmation; or, when someone changed the split by hand,
+   * the event that says so; or nothing when Cloud Run refused it for good (the intent stays
+   * pending and the next event re-drives it).
+   */
   Optional<Work> setTraffic(Rollout r, SetTraffic t, String cause) {
-    if (!send(r, t)) {
-      return Optional.empty(); // the intent stays pending and the next event re-drives it
+    try {
+      router.setTraffic(t);
+    } catch (TrafficRouter.TrafficOverridden o) {
+      DecisionLog.error("not overwriting a traffic change made outside canaryrun: "
+          + o.getMessage(), null, "rolloutId", r.id(), "service", t.service(),
+          "candidatePercent", t.candidatePercent());
+      return Optional.of(Work.of(new TrafficChangedOutside(FollowUpIds.overridden(cause),
+          clock.instant(), o.modifiedBy(), o.getMessage())));
+    } catch (PermanentFailure f) {
+      logRefused(r, t, f);
+      return Optional.empty();
     }
     int p = t.candidatePercent();
     return Optional.of(Work.confirming(
@@ -82,11 +96,15 @@ final class EffectRunner {
       router.setTraffic(t);
       return true;
     } catch (PermanentFailure f) {
-      // Loud, because someone must fix a permission or a config for this to ever succeed.
-      DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
-          "rolloutId", r.id(), "service", t.service(), "candidatePercent", t.candidatePercent());
+      logRefused(r, t, f);
       return false;
     }
+  }
+
+  private static void logRefused(Rollout r, SetTraffic t, PermanentFailure f) {
+    // Loud, because someone must fix a permission or a config for this to ever succeed.
+    DecisionLog.error("traffic change refused by Cloud Run: " + f.getMessage(), f,
+        "rolloutId", r.id(), "service", t.service(), "candidatePercent", t.candidatePercent());
   }
 
   /** Best effort: an observation that fails is made again by the next tick. */
@@ -106,7 +124,8 @@ final class EffectRunner {
     try {
       TrafficRouter.Deployment dep = router.deploy(d);
       return new DeployCompleted(FollowUpIds.deployed(cause), clock.instant(),
-          dep.stableRevision(), dep.candidateUrl());
+          dep.stableRevision(), dep.candidateUrl(), dep.takenBack() == null ? null
+              : dep.takenBack().describe(dep.candidateRevision(), dep.stableRevision()));
     } catch (PermanentFailure f) {
       return new DeployFailed(FollowUpIds.deployFailed(cause), clock.instant(), f.getMessage());
     }

@@ -36,6 +36,11 @@ final class FollowUpIds {
     return cause + "/redrive-v" + version;
   }
 
+  /** Cloud Run serving a split someone else made, found when writing ours. */
+  static String overridden(String cause) {
+    return cause + "/overridden";
+  }
+
   /** What Cloud Run was seen serving after the rollout ended. */
   static String observed(String cause) {
     return cause + "/observed";

@@ -46,8 +46,8 @@ final class MetricsCollector {
         }
         start = start == null || from.isBefore(start) ? from : start;
         end = end == null || until.isAfter(end) ? until : end;
-        keys.add(new RevisionKey(r.service(), r.candidateRevision()));
-        keys.add(new RevisionKey(r.service(), r.stableRevision()));
+        keys.add(new RevisionKey(r.service(), r.candidateRevision(), r.region()));
+        keys.add(new RevisionKey(r.service(), r.stableRevision(), r.region()));
       }
       Map<RevisionKey, List<MetricBucket>> read = keys.isEmpty()
           ? Map.of()
@@ -55,8 +55,8 @@ final class MetricsCollector {
       for (Rollout r : group.getValue()) {
         Instant until = finalUntil.get(r.id());
         windows.put(r.id(), new MetricsWindow(
-            within(read.get(new RevisionKey(r.service(), r.candidateRevision())), until),
-            within(read.get(new RevisionKey(r.service(), r.stableRevision())), until),
+            within(read.get(new RevisionKey(r.service(), r.candidateRevision(), r.region())), until),
+            within(read.get(new RevisionKey(r.service(), r.stableRevision(), r.region())), until),
             until));
       }
     }

@@ -2,6 +2,7 @@ package dev.canaryrun.service;
 
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent;
 import dev.canaryrun.rollout.RolloutEvent.AlertFired;
 import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
@@ -31,6 +32,14 @@ final class RouteAlert {
     if (target == null) {
       return HandleResult.ignored(null, "incident " + a.incidentId() + " on " + a.revision()
           + ": no rollout of " + a.service() + " is in flight");
+    }
+    // Same-named revisions exist in every region a build deploys to: an incident from another
+    // region is not about this rollout.
+    Optional<Rollout> inFlight = store.find(target);
+    if (inFlight.isPresent() && !a.in(inFlight.get().region())) {
+      return HandleResult.ignored(target, "incident " + a.incidentId() + " on " + a.revision()
+          + " is in " + a.location() + ", rollout " + target + " is in "
+          + inFlight.get().region());
     }
     RolloutEvent e = a.open()
         ? new AlertFired(a.eventId(), a.occurredAt(), a.incidentId(), a.revision(), a.policyName(),

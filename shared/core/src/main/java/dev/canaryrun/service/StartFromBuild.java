@@ -68,7 +68,7 @@ final class StartFromBuild {
       return new HandleResult(Status.REJECTED, null, null, refused.problem());
     }
     BuildSucceeded e = ((BuildAdmission.Admitted) admission).build();
-    String id = RolloutIds.forBuild(e.service(), e.buildId());
+    String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {
       Rollout done = loop.resume(existing.get(), machine.unfinishedWork(existing.get()),

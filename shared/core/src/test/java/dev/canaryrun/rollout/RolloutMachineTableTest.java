@@ -72,6 +72,8 @@ class RolloutMachineTableTest {
     EVENTS.put("malformed", r -> new RefusedCommand("e-bad", NOW, Refusal.MALFORMED, "mallory@example.com",
         "command: 'abort' is not one of pause, resume, promote, rollback, retry"));
     EVENTS.put("applied", r -> new TrafficApplied("e-applied", NOW, r.traffic().candidatePercent()));
+    EVENTS.put("outside", r -> new RolloutEvent.TrafficChangedOutside("e-outside", NOW,
+        "bob@example.com", "traffic of checkout was changed outside canaryrun by bob"));
     EVENTS.put("observed",
         r -> new TrafficObserved("e-observed", NOW, r.traffic().candidatePercent()));
   }
@@ -81,39 +83,39 @@ class RolloutMachineTableTest {
   static {
     // build, newer, deployed, deployFail, smokeOk, smokeFail,
     // tickPass, tickFail, tickInconclusive, alertCandidate, alertStable, resolved,
-    // pause, resume, promote, rollback, retry, malformed, applied, observed
+    // pause, resume, promote, rollback, retry, malformed, applied, outside, observed
     TABLE.put(RolloutState.DEPLOYING, "noop, SUPERSEDED, VERIFYING, FAILED, noop, noop,"
         + " updated, updated, updated, ROLLED_BACK, noop, recorded,"
-        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop");
+        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop, noop");
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
-        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop");
+        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop, noop");
     // CANARY x tickInconclusive: an hour in, past the step's maximum dwell, exposure-aware
     // progression moves on (onInconclusive promote, the default; StepGateTest has the rest).
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " CANARY#2->20%, ROLLING_BACK->0%, CANARY#2->20%, ROLLING_BACK->0%, updated, recorded,"
-        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop");
+        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, PAUSED#1, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " updated, ROLLING_BACK->0%, updated, ROLLING_BACK->0%, updated, recorded,"
-        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop");
+        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop");
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, updated");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated");
     TABLE.put(RolloutState.ROLLING_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop, noop");
     TABLE.put(RolloutState.ROLLED_BACK, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, updated");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated");
     TABLE.put(RolloutState.SUPERSEDED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, updated");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated");
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop");
   }
 
   static Stream<Arguments> pairs() {

@@ -235,4 +235,30 @@ class RolloutMachineTest {
     assertEquals(Decision.Kind.NOOP,
         MACHINE.decide(r, new TrafficApplied("late", T0, 5), T0).kind());
   }
+
+  @Test
+  void aDeployThatTookExposureBackSaysSoInTheAuditAndANotification() {
+    Rollout deploying = Rollouts.in(RolloutState.DEPLOYING);
+    String said = "the build deployed checkout-00042-x7k serving 100% via LATEST; taken back"
+        + " to 0%, stable checkout-00041-abc pinned";
+    Decision d = MACHINE.decide(deploying, new RolloutEvent.DeployCompleted("d", T0,
+        Rollouts.STABLE, "https://canary---checkout.a.run.app", said), T0);
+    assertEquals(RolloutState.VERIFYING, d.next().state());
+    assertTrue(d.audit().get(0).message().startsWith(said), d.audit().get(0).message());
+    assertTrue(d.effects().get(0) instanceof Effect.Notify n && n.message().equals(said));
+    assertTrue(d.effects().get(1) instanceof Effect.SmokeCheck);
+  }
+
+  @Test
+  void aTrafficChangeMadeByHandPausesTheCanaryInTheNameOfWhoeverMadeIt() {
+    Rollout canary = Rollouts.in(RolloutState.CANARY);
+    Decision d = MACHINE.decide(canary, new RolloutEvent.TrafficChangedOutside("o", T0,
+        "bob@example.com", "traffic of checkout was changed outside canaryrun by bob"), T0);
+    assertEquals(RolloutState.PAUSED, d.next().state());
+    assertEquals("bob@example.com", d.next().pause().actor());
+    assertEquals("bob@example.com", d.audit().get(0).actor());
+    assertTrue(d.audit().get(0).message().contains("changed outside canaryrun by bob"));
+    assertTrue(d.effects().stream().noneMatch(Effect.SetTraffic.class::isInstance),
+        "canaryrun does not fight the change");
+  }
 }

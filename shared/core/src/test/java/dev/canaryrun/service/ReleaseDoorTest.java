@@ -126,7 +126,7 @@ class ReleaseDoorTest {
     for (int i = 0; i < 200; i++) {
       String incident = "0." + "x".repeat(Limits.MAX_INCIDENT_ID - 6) + String.format("%04d", i);
       service.onAlert(new AlertRequest("alert-" + i, clock.instant(), SVC, r.stableRevision(),
-          incident, true, "p".repeat(Limits.MAX_POLICY_NAME), "s".repeat(Limits.MAX_SUMMARY)));
+          null, incident, true, "p".repeat(Limits.MAX_POLICY_NAME), "s".repeat(Limits.MAX_SUMMARY)));
     }
     Rollout after = store.find(id).orElseThrow();
     assertEquals(Limits.MAX_STABLE_INCIDENTS, after.stableIncidents().size());

@@ -163,7 +163,7 @@ class RolloutServiceTest {
     // An alert for the superseded candidate arrives late: acked, changes nothing.
     long v = rollout(second).version();
     HandleResult late = service.onAlert(new AlertRequest("inc-msg", clock.instant(), SVC,
-        firstRevision, "inc-1", true, "5xx", "errors"));
+        firstRevision, null, "inc-1", true, "5xx", "errors"));
     assertEquals(Status.IGNORED, late.status());
     assertEquals(v, rollout(second).version());
     assertEquals(RolloutState.CANARY, rollout(second).state());
@@ -230,10 +230,24 @@ class RolloutServiceTest {
   }
 
   @Test
+  void anAlertOnASameNamedRevisionInAnotherRegionChangesNothing() {
+    String id = startRollout();
+    long v = rollout(id).version();
+    HandleResult h = service.onAlert(new AlertRequest("alert-0", clock.instant(), SVC,
+        rollout(id).candidateRevision(), "antarctica-south1", "inc-6", true, "5xx ratio",
+        "5xx ratio 12% > 5%"));
+    assertEquals(Status.IGNORED, h.status());
+    assertTrue(h.message().contains("antarctica-south1"), h.message());
+    assertEquals(v, rollout(id).version());
+    assertEquals(RolloutState.CANARY, rollout(id).state());
+  }
+
+  @Test
   void anAlertOnTheCandidateRollsBackAtOnce() {
     String id = startRollout();
     HandleResult h = service.onAlert(new AlertRequest("alert-1", clock.instant(), SVC,
-        rollout(id).candidateRevision(), "inc-7", true, "5xx ratio", "5xx ratio 12% > 5%"));
+        rollout(id).candidateRevision(), rollout(id).region(), "inc-7", true, "5xx ratio",
+        "5xx ratio 12% > 5%"));
     assertEquals(Status.APPLIED, h.status());
     assertEquals(RolloutState.ROLLED_BACK, rollout(id).state());
     assertEquals(100, run.percentOf(SVC, STABLE));

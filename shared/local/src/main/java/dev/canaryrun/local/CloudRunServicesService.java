@@ -74,10 +74,12 @@ final class CloudRunServicesService extends ServicesGrpc.ServicesImplBase {
   @Override
   public void updateService(UpdateServiceRequest request, StreamObserver<Operation> out) {
     Unary.answer(out, () -> {
-      Service updated = run.updateService(request.getService(),
+      ServiceWriter.Applied applied = run.updateService(request.getService(),
           request.hasUpdateMask() ? request.getUpdateMask().getPathsList() : List.of(),
           request.getAllowMissing(), request.getValidateOnly());
-      return operations.complete(RunNames.service(updated.getName()).parent().name(), updated);
+      String name = applied.stored().getName();
+      return operations.start(RunNames.service(name).parent().name(), applied.stored(),
+          () -> run.getService(name).orElse(applied.settled()), applied.untilSettled());
     });
   }
 

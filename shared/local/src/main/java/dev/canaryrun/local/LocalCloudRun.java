@@ -1,37 +1,26 @@
 package dev.canaryrun.local;
 
-import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.Revision;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
-import com.google.cloud.run.v2.TrafficTarget;
-import com.google.cloud.run.v2.TrafficTargetAllocationType;
-import com.google.cloud.run.v2.TrafficTargetStatus;
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Timestamp;
+import dev.canaryrun.local.LocalRunState.RevisionEntry;
+import dev.canaryrun.local.LocalRunState.ServiceEntry;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -42,7 +31,9 @@ import java.util.regex.Pattern;
  * behaviour overrides, concurrent-writer simulation).
  *
  * <p>All state changes happen under this object's lock, so concurrent UpdateService calls
- * serialise like they do against Cloud Run's optimistic concurrency (etag).
+ * serialise like they do against Cloud Run's optimistic concurrency (etag). The write path
+ * and its model of reconciliation are {@link ServiceWriter}'s; the stored state is
+ * {@link LocalRunState}'s.
  */
 public final class LocalCloudRun implements AutoCloseable {
 
@@ -55,23 +46,6 @@ public final class LocalCloudRun implements AutoCloseable {
   }
 
   private static final Pattern SERVICE_ID = Pattern.compile("[a-z]([-a-z0-9]{0,47}[a-z0-9])?");
-  private static final String CREATOR = "local@canaryrun.dev";
-
-  private static final class ServiceEntry {
-    final RunNames.ServiceName name;
-    final ServiceRouter router;
-    Service service;
-    String latestRevision;
-    int revisionCount;
-
-    ServiceEntry(RunNames.ServiceName name, ServiceRouter router) {
-      this.name = name;
-      this.router = router;
-    }
-  }
-
-  private record RevisionEntry(Revision revision, RevisionTemplate template,
-      RevisionServer server, RevisionKey key, String image) {}
 
   private final Clock clock;
   private final TimeSeriesStore store;
@@ -79,17 +53,17 @@ public final class LocalCloudRun implements AutoCloseable {
   private final FaultInjector faults = new FaultInjector();
   private final LocalOperations operations = new LocalOperations();
   private final ExecutorService executor;
+  private final ScheduledExecutorService settler;
   private final HttpClient http;
-  private final Map<String, ServiceEntry> services = new LinkedHashMap<>();
-  private final Map<String, RevisionEntry> revisions = new LinkedHashMap<>();
-  private final Map<String, Behaviour> overrides = new ConcurrentHashMap<>();
-  private final Map<String, Behaviour> images = new ConcurrentHashMap<>();
-  private final Random suffixes = new Random();
-  private long etagSequence;
+  private final LocalRunState state;
+  private final ServiceWriter writer;
+  private final Behaviours behaviours = new Behaviours();
+  private final AtomicInteger revisionClashes = new AtomicInteger();
 
   public LocalCloudRun(Clock clock, TimeSeriesStore store) {
     this.clock = clock;
     this.store = store;
+    this.state = new LocalRunState(clock);
     AtomicInteger threads = new AtomicInteger();
     // Revisions sleep to emulate latency, so HTTP needs many threads; daemon so a
     // forgotten close() never keeps a test JVM alive.
@@ -98,11 +72,19 @@ public final class LocalCloudRun implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.settler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "local-run-reconcile");
+      t.setDaemon(true);
+      return t;
+    });
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
         .executor(executor)
         .build();
+    this.writer = new ServiceWriter(state,
+        fullName -> new RevisionServer(RunNames.shortName(fullName),
+            () -> behaviour(fullName), executor));
   }
 
   // ---------------------------------------------------------------- test support
@@ -137,14 +119,33 @@ public final class LocalCloudRun implements AutoCloseable {
     operations.setCompletionDelay(delay);
   }
 
+  /**
+   * Every later update of an existing service reconciles for this much wall time (default 0:
+   * at once): meanwhile the service reads {@code reconciling = true} with the old
+   * traffic_statuses, latest_ready_revision and uri, the old split keeps serving, and the
+   * UpdateService operation is not done.
+   */
+  public void setReconcileDelay(Duration delay) {
+    writer.setReconcileDelay(delay);
+  }
+
+  /**
+   * The next {@code times} UpdateService calls that carry a template fail as Cloud Run's
+   * occasional 409 does on read-modify-write updates: ABORTED, "Revision named '...' with
+   * different configuration already exists."
+   */
+  public void revisionClashNext(int times) {
+    revisionClashes.set(times);
+  }
+
   /** Changes a service's etag (and generation) as a concurrent writer would. */
   public synchronized String bumpEtag(String serviceName) {
-    ServiceEntry e = entry(serviceName);
+    ServiceEntry e = state.entry(serviceName);
     e.service = e.service.toBuilder()
         .setGeneration(e.service.getGeneration() + 1)
         .setObservedGeneration(e.service.getGeneration() + 1)
-        .setEtag(nextEtag())
-        .setUpdateTime(now())
+        .setEtag(state.nextEtag())
+        .setUpdateTime(state.now())
         .build();
     return e.service.getEtag();
   }
@@ -153,89 +154,80 @@ public final class LocalCloudRun implements AutoCloseable {
 
   /** Overrides a revision's behaviour (short or full name) until cleared. */
   public void setBehaviour(String revision, Behaviour behaviour) {
-    overrides.put(RunNames.shortName(revision), behaviour);
+    behaviours.override(revision, behaviour);
   }
 
   public void clearBehaviour(String revision) {
-    overrides.remove(RunNames.shortName(revision));
+    behaviours.clear(revision);
   }
 
-  /**
-   * Gives an image (exact reference, or its digest {@code sha256:...}) a behaviour, for
-   * images whose tag cannot carry one (builds push by digest).
-   */
+  /** Gives an image (exact reference, or its digest {@code sha256:...}) a behaviour. */
   public void defineImage(String imageOrDigest, Behaviour behaviour) {
-    images.put(imageOrDigest, behaviour);
+    behaviours.defineImage(imageOrDigest, behaviour);
   }
 
-  /** The behaviour a revision serves with now. */
+  /** The behaviour a revision (short or full name) serves with now. */
   public Behaviour behaviour(String revision) {
-    String shortName = RunNames.shortName(revision);
-    Behaviour override = overrides.get(shortName);
-    if (override != null) {
-      return override;
-    }
     RevisionEntry e;
     synchronized (this) {
-      e = revisionByShortName(shortName);
+      e = state.revision(revision);
     }
-    return e == null ? Behaviour.healthy() : imageBehaviour(e.image());
-  }
-
-  private Behaviour imageBehaviour(String image) {
-    Behaviour b = images.get(image);
-    if (b == null && image.contains("@")) {
-      b = images.get(image.substring(image.indexOf('@') + 1));
-    }
-    return b != null ? b : Behaviour.fromImage(image);
+    return behaviours.of(revision, e == null ? null : e.image());
   }
 
   // ---------------------------------------------------------------- reads
 
   public synchronized Optional<Service> getService(String name) {
-    ServiceEntry e = services.get(name);
-    return e == null ? Optional.empty() : Optional.of(e.service);
+    ServiceEntry e = state.services.get(name);
+    if (e == null) {
+      return Optional.empty();
+    }
+    writer.settle(e, false);
+    return Optional.of(e.service);
   }
 
   public synchronized List<Service> services() {
-    return services.values().stream().map(e -> e.service).toList();
+    state.services.values().forEach(e -> writer.settle(e, false));
+    return state.services.values().stream().map(e -> e.service).toList();
   }
 
   public synchronized Optional<Revision> getRevision(String name) {
-    RevisionEntry e = revisions.get(name);
+    RevisionEntry e = state.revisions.get(name);
     return e == null ? Optional.empty() : Optional.of(e.revision());
   }
 
   /** Revisions of a service, oldest first. */
   public synchronized List<Revision> revisions(String serviceName) {
-    return revisions.values().stream()
+    return state.revisions.values().stream()
         .filter(r -> r.revision().getService().equals(serviceName))
         .map(RevisionEntry::revision).toList();
   }
 
   synchronized List<Revision> allRevisions() {
-    return revisions.values().stream().map(RevisionEntry::revision).toList();
+    return state.revisions.values().stream().map(RevisionEntry::revision).toList();
   }
-
   /** The service's main URL (the weighted router). */
   public synchronized URI serviceUri(String serviceName) {
-    return entry(serviceName).router.uri();
+    return state.entry(serviceName).router.uri();
   }
 
   /** The URL of one of the service's traffic tags. */
   public synchronized Optional<URI> tagUri(String serviceName, String tag) {
-    return entry(serviceName).router.tagUri(tag);
+    return state.entry(serviceName).router.tagUri(tag);
   }
 
-  /** Monitoring labels of a revision (short name), if it exists. */
+  /**
+   * Monitoring labels of a revision, if it exists. Pass the full name when the same short
+   * name may exist in several regions.
+   */
   public synchronized Optional<RevisionKey> revisionKey(String revision) {
-    RevisionEntry e = revisionByShortName(RunNames.shortName(revision));
+    RevisionEntry e = state.revision(revision);
     return e == null ? Optional.empty() : Optional.of(e.key());
   }
 
   /** Monitoring labels for a service's samples when only its short name is known. */
   synchronized Optional<RunNames.ServiceName> serviceByShortName(String service) {
-    return services.values().stream().map(e -> e.name)
+    return state.services.values().stream().map(e -> e.name)
         .filter(n -> n.service().equals(service)).findFirst();
   }
 
@@ -253,297 +245,132 @@ public final class LocalCloudRun implements AutoCloseable {
   public synchronized Service createService(String parent, String serviceId, Service requested) {
     RunNames.Location location = RunNames.location(parent);
     if (!SERVICE_ID.matcher(serviceId).matches()) {
-      throw invalid("service_id '" + serviceId + "' must be lowercase letters, digits and "
-          + "dashes, start with a letter and be at most 49 characters");
+      throw LocalRunState.invalid("service_id '" + serviceId + "' must be lowercase letters, "
+          + "digits and dashes, start with a letter and be at most 49 characters");
     }
     RunNames.ServiceName name =
         new RunNames.ServiceName(location.project(), location.location(), serviceId);
-    if (services.containsKey(name.name())) {
+    if (state.services.containsKey(name.name())) {
       throw Status.ALREADY_EXISTS.withDescription("service " + name.name() + " already exists")
           .asRuntimeException();
     }
     ServiceRouter router;
     try {
-      router = new ServiceRouter(serviceId, this::routeTarget, store, executor, http);
+      router = new ServiceRouter(serviceId, revision -> routeTarget(name, revision), store,
+          executor, http);
     } catch (IOException e) {
       throw Status.INTERNAL.withDescription("cannot open router port: " + e).asRuntimeException();
     }
     ServiceEntry entry = new ServiceEntry(name, router);
     try {
-      apply(entry, requested, false);
+      writer.apply(entry, requested, false, ServiceWriter.CREATOR);
     } catch (RuntimeException e) {
       router.close();
       throw e;
     }
-    services.put(name.name(), entry);
+    state.services.put(name.name(), entry);
     return entry.service;
   }
 
-  /** UpdateService semantics (etag honoured); returns the stored service. */
+  /** UpdateService semantics (etag honoured when enforced); returns the stored service. */
   public Service updateService(Service requested) {
-    return updateService(requested, List.of(), false, false);
+    return updateService(requested, List.of(), false, false).stored();
   }
 
-  synchronized Service updateService(Service requested, List<String> updateMask,
+  /**
+   * UpdateService as {@code principal} (Cloud Run's last_modifier): a person's {@code gcloud
+   * run services update-traffic}, a console deploy, a continuous-deployment build.
+   */
+  public Service updateServiceAs(String principal, Service requested, List<String> updateMask) {
+    return updateService(requested, updateMask, false, false, principal).stored();
+  }
+
+  /**
+   * Whether UpdateService refuses a request carrying a stale etag (default true). No public
+   * source shows the v2 API doing so, so canaryrun must be right without it: tests turn it off.
+   */
+  public void setEtagEnforced(boolean enforced) {
+    etagEnforced = enforced;
+  }
+
+  private volatile boolean etagEnforced = true;
+  ServiceWriter.Applied updateService(Service requested, List<String> updateMask,
       boolean allowMissing, boolean validateOnly) {
+    return updateService(requested, updateMask, allowMissing, validateOnly,
+        ServiceWriter.CREATOR);
+  }
+
+  private synchronized ServiceWriter.Applied updateService(Service requested,
+      List<String> updateMask, boolean allowMissing, boolean validateOnly, String principal) {
     RunNames.ServiceName name = RunNames.service(requested.getName());
-    ServiceEntry entry = services.get(name.name());
+    ServiceEntry entry = state.services.get(name.name());
     if (entry == null) {
       if (allowMissing && !validateOnly) {
-        return createService(name.parent().name(), name.service(),
+        Service created = createService(name.parent().name(), name.service(),
             requested.toBuilder().clearName().build());
+        return new ServiceWriter.Applied(created, created, Duration.ZERO);
       }
       throw Status.NOT_FOUND.withDescription("service " + name.name() + " not found")
           .asRuntimeException();
     }
-    if (!requested.getEtag().isEmpty() && !requested.getEtag().equals(entry.service.getEtag())) {
+    writer.settle(entry, false);
+    if (etagEnforced && !requested.getEtag().isEmpty()
+        && !requested.getEtag().equals(entry.service.getEtag())) {
       throw Status.ABORTED.withDescription("etag mismatch: request has '" + requested.getEtag()
           + "', service " + name.name() + " is at '" + entry.service.getEtag() + "'")
           .asRuntimeException();
     }
-    Service desired = updateMask.isEmpty() ? requested : masked(entry.service, requested,
-        updateMask);
-    return apply(entry, desired, validateOnly);
+    boolean sendsTemplate = updateMask.isEmpty() || updateMask.contains("template");
+    if (sendsTemplate && revisionClashes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      String revision = requested.getTemplate().getRevision().isEmpty()
+          ? RunNames.shortName(entry.service.getLatestCreatedRevision())
+          : requested.getTemplate().getRevision();
+      throw Status.ABORTED.withDescription("Revision named '" + revision
+          + "' with different configuration already exists.").asRuntimeException();
+    }
+    Service desired = updateMask.isEmpty() ? requested
+        : ServiceWriter.masked(entry.service, requested, updateMask);
+    ServiceWriter.Applied applied = writer.apply(entry, desired, validateOnly, principal);
+    if (!applied.untilSettled().isZero()) {
+      settler.schedule(() -> {
+        synchronized (this) {
+          writer.settle(entry, false);
+        }
+      }, applied.untilSettled().toNanos() + 1_000_000, TimeUnit.NANOSECONDS);
+    }
+    return applied;
   }
 
   /** DeleteService semantics: stops the router and the revisions' servers. */
   public synchronized Service deleteService(String name, String etag) {
-    ServiceEntry entry = entry(name);
-    if (!etag.isEmpty() && !etag.equals(entry.service.getEtag())) {
+    ServiceEntry entry = state.entry(name);
+    if (etagEnforced && !etag.isEmpty() && !etag.equals(entry.service.getEtag())) {
       throw Status.ABORTED.withDescription("etag mismatch: request has '" + etag
           + "', service " + name + " is at '" + entry.service.getEtag() + "'")
           .asRuntimeException();
     }
-    services.remove(name);
+    state.services.remove(name);
     entry.router.close();
-    revisions.values().removeIf(r -> {
+    state.revisions.values().removeIf(r -> {
       if (r.revision().getService().equals(name)) {
         r.server().close();
         return true;
       }
       return false;
     });
-    return entry.service.toBuilder().setDeleteTime(now()).build();
+    return entry.service.toBuilder().setDeleteTime(state.now()).build();
   }
 
-  /**
-   * Makes {@code desired} the state of {@code entry}: creates the revision its template
-   * asks for, validates and applies traffic, fills the output-only fields.
-   */
-  private Service apply(ServiceEntry entry, Service desired, boolean validateOnly) {
-    RevisionTemplate template = desired.getTemplate();
-    Service previous = entry.service;
-    String newRevision = null;
-    String requestedRevision = template.getRevision();
-    if (!requestedRevision.isEmpty()) {
-      if (!requestedRevision.startsWith(entry.name.service() + "-")) {
-        throw invalid("template.revision '" + requestedRevision + "' must be prefixed by the "
-            + "service name followed by '-' (" + entry.name.service() + "-...)");
-      }
-      RevisionEntry existing = revisions.get(entry.name.revisionName(requestedRevision));
-      if (existing == null) {
-        newRevision = requestedRevision;
-      } else if (!sameTemplate(existing.template(), template)) {
-        throw Status.ALREADY_EXISTS.withDescription("revision " + requestedRevision
-            + " already exists with a different template; name a new revision or leave "
-            + "template.revision empty").asRuntimeException();
-      }
-    } else if (previous == null || !sameTemplate(previous.getTemplate(), template)) {
-      newRevision = String.format("%s-%05d-%s", entry.name.service(), entry.revisionCount + 1,
-          randomSuffix());
-    }
-    if (newRevision != null) {
-      if (template.getContainersCount() == 0 || template.getContainers(0).getImage().isEmpty()) {
-        throw invalid("template.containers[0].image is required to create a revision");
-      }
-      if (newRevision.length() > 63) {
-        throw invalid("revision name '" + newRevision + "' is longer than 63 characters");
-      }
-    }
-    String latest = newRevision != null ? newRevision : entry.latestRevision;
-    Set<String> known = new HashSet<>();
-    for (RevisionEntry r : revisions.values()) {
-      if (r.revision().getService().equals(entry.name.name())) {
-        known.add(r.key().revision());
-      }
-    }
-    if (newRevision != null) {
-      known.add(newRevision);
-    }
-    TrafficPlanner.Plan plan = TrafficPlanner.plan(entry.name.service(),
-        desired.getTrafficList(), known, latest);
-    long generation = previous == null ? 1 : previous.getGeneration() + 1;
-    if (validateOnly) {
-      return build(entry, desired, plan, generation, latest, previous, false);
-    }
-    if (newRevision != null) {
-      createRevision(entry, newRevision, template);
-      entry.revisionCount++;
-      entry.latestRevision = newRevision;
-    }
-    try {
-      entry.router.update(plan.table());
-    } catch (IOException e) {
-      throw Status.INTERNAL.withDescription("cannot open tag port: " + e).asRuntimeException();
-    }
-    entry.service = build(entry, desired, plan, generation, latest, previous, true);
-    return entry.service;
-  }
-
-  private Service build(ServiceEntry entry, Service desired, TrafficPlanner.Plan plan,
-      long generation, String latest, Service previous, boolean withUris) {
-    Timestamp now = now();
-    Service.Builder b = desired.toBuilder()
-        .setName(entry.name.name())
-        .setUid(previous == null ? UUID.randomUUID().toString() : previous.getUid())
-        .setGeneration(generation)
-        .setObservedGeneration(generation)
-        .setCreateTime(previous == null ? now : previous.getCreateTime())
-        .setUpdateTime(now)
-        .setCreator(previous == null ? CREATOR : previous.getCreator())
-        .setLastModifier(CREATOR)
-        .setEtag(nextEtag())
-        .setReconciling(false)
-        .clearTraffic().addAllTraffic(plan.targets())
-        .clearTrafficStatuses()
-        .clearConditions()
-        .setTerminalCondition(ready("Ready"))
-        .addConditions(ready("RoutesReady"))
-        .addConditions(ready("ConfigurationsReady"))
-        .setLatestCreatedRevision(entry.name.revisionName(latest))
-        .setLatestReadyRevision(entry.name.revisionName(latest))
-        .clearUrls()
-        .clearDeleteTime();
-    for (TrafficTarget t : plan.targets()) {
-      TrafficTargetStatus.Builder s = TrafficTargetStatus.newBuilder()
-          .setType(t.getType()).setRevision(t.getRevision()).setPercent(t.getPercent())
-          .setTag(t.getTag());
-      if (withUris && !t.getTag().isEmpty()) {
-        entry.router.tagUri(t.getTag()).ifPresent(u -> s.setUri(u.toString()));
-      }
-      b.addTrafficStatuses(s);
-    }
-    if (withUris) {
-      String uri = entry.router.uri().toString();
-      b.setUri(uri).addUrls(uri);
-    }
-    return b.build();
-  }
-
-  private void createRevision(ServiceEntry entry, String revision, RevisionTemplate template) {
-    String image = template.getContainers(0).getImage();
-    RevisionKey key = new RevisionKey(entry.name.project(), entry.name.location(),
-        entry.name.service(), revision);
-    RevisionServer server;
-    try {
-      server = new RevisionServer(revision, () -> behaviour(revision), executor);
-    } catch (IOException e) {
-      throw Status.INTERNAL.withDescription("cannot open revision port: " + e)
-          .asRuntimeException();
-    }
-    Timestamp now = now();
-    Revision.Builder r = Revision.newBuilder()
-        .setName(entry.name.revisionName(revision))
-        .setUid(UUID.randomUUID().toString())
-        .setGeneration(1)
-        .putAllLabels(template.getLabelsMap())
-        .putAllAnnotations(template.getAnnotationsMap())
-        .setCreateTime(now)
-        .setUpdateTime(now)
-        .setService(entry.name.name())
-        .setScaling(template.getScaling())
-        .setMaxInstanceRequestConcurrency(template.getMaxInstanceRequestConcurrency())
-        .setServiceAccount(template.getServiceAccount())
-        .addAllContainers(template.getContainersList())
-        .addAllVolumes(template.getVolumesList())
-        .setExecutionEnvironment(template.getExecutionEnvironment())
-        .addConditions(ready("Ready"))
-        .addConditions(ready("ContainerHealthy"))
-        .addConditions(ready("ResourcesAvailable"))
-        .setObservedGeneration(1)
-        .setLogUri(server.uri().toString())
-        .setCreator(CREATOR)
-        .setEtag(nextEtag());
-    if (template.hasTimeout()) {
-      r.setTimeout(template.getTimeout());
-    }
-    revisions.put(r.getName(), new RevisionEntry(r.build(), template, server, key, image));
-  }
-
-  /** Where the router sends a request for a revision (short name). */
-  private Optional<ServiceRouter.Target> routeTarget(String revision) {
+  /** Where a service's router sends a request for one of its revisions (short name). */
+  private Optional<ServiceRouter.Target> routeTarget(RunNames.ServiceName service,
+      String revision) {
     RevisionEntry e;
+    String fullName = service.revisionName(revision);
     synchronized (this) {
-      e = revisionByShortName(revision);
+      e = state.revisions.get(fullName);
     }
     return e == null ? Optional.empty()
-        : Optional.of(new ServiceRouter.Target(e.key(), e.server().uri(), behaviour(revision)));
-  }
-
-  private RevisionEntry revisionByShortName(String shortName) {
-    for (RevisionEntry e : revisions.values()) {
-      if (e.key().revision().equals(shortName)) {
-        return e;
-      }
-    }
-    return null;
-  }
-
-  private static Service masked(Service stored, Service requested, List<String> paths) {
-    Service.Builder b = stored.toBuilder();
-    for (String path : paths) {
-      String top = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
-      FieldDescriptor f = Service.getDescriptor().findFieldByName(top);
-      if (f == null) {
-        throw invalid("update_mask path '" + path + "' is not a field of Service");
-      }
-      b.clearField(f);
-      if (f.isRepeated() || requested.hasField(f)) {
-        b.setField(f, requested.getField(f));
-      }
-    }
-    return b.build();
-  }
-
-  private static boolean sameTemplate(RevisionTemplate a, RevisionTemplate b) {
-    return a.toBuilder().clearRevision().build().equals(b.toBuilder().clearRevision().build());
-  }
-
-  private ServiceEntry entry(String serviceName) {
-    ServiceEntry e = services.get(serviceName);
-    if (e == null) {
-      throw Status.NOT_FOUND.withDescription("service " + serviceName + " not found")
-          .asRuntimeException();
-    }
-    return e;
-  }
-
-  private String randomSuffix() {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
-      s.append((char) ('a' + suffixes.nextInt(26)));
-    }
-    return s.toString();
-  }
-
-  private String nextEtag() {
-    etagSequence++;
-    return "\"local-" + Long.toHexString(etagSequence) + "\"";
-  }
-
-  private Condition ready(String type) {
-    return Condition.newBuilder().setType(type)
-        .setState(Condition.State.CONDITION_SUCCEEDED)
-        .setLastTransitionTime(now()).build();
-  }
-
-  private Timestamp now() {
-    Instant i = clock.instant();
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
-  }
-
-  private static StatusRuntimeException invalid(String message) {
-    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+        : Optional.of(new ServiceRouter.Target(e.key(), e.server().uri(), behaviour(fullName)));
   }
 
   // ---------------------------------------------------------------- gRPC
@@ -561,10 +388,11 @@ public final class LocalCloudRun implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    services.values().forEach(e -> e.router.close());
-    revisions.values().forEach(r -> r.server().close());
-    services.clear();
-    revisions.clear();
+    state.services.values().forEach(e -> e.router.close());
+    state.revisions.values().forEach(r -> r.server().close());
+    state.services.clear();
+    state.revisions.clear();
+    settler.shutdownNow();
     executor.shutdownNow();
   }
 }

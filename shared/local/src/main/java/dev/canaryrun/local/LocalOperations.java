@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * {@code google.longrunning.Operations} for the mutations of {@link LocalCloudRun}. The
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LocalOperations extends OperationsGrpc.OperationsImplBase {
 
-  private record Entry(Operation done, Operation pending, long readyAtNanos) {}
+  private record Entry(Supplier<Operation> done, Operation pending, long readyAtNanos) {}
 
   private final Map<String, Entry> operations = new ConcurrentHashMap<>();
   private volatile Duration completionDelay = Duration.ZERO;
@@ -33,18 +34,32 @@ final class LocalOperations extends OperationsGrpc.OperationsImplBase {
 
   /** Registers a finished operation whose response and metadata are {@code result}. */
   Operation complete(String location, Message result) {
+    return start(location, result, () -> result, Duration.ZERO);
+  }
+
+  /**
+   * Registers an operation that is done once {@code work} has passed (and at least the
+   * completion delay): Cloud Run's UpdateService operation ends when the service has
+   * reconciled, and its response is the service as it is then ({@code done}, read late).
+   */
+  Operation start(String location, Message now, Supplier<? extends Message> done,
+      Duration work) {
     String name = location + "/operations/" + UUID.randomUUID();
-    Any packed = Any.pack(result);
-    Operation done = Operation.newBuilder()
-        .setName(name).setDone(true).setMetadata(packed).setResponse(packed).build();
+    Any packed = Any.pack(now);
+    Supplier<Operation> finished = () -> {
+      Any result = Any.pack(done.get());
+      return Operation.newBuilder()
+          .setName(name).setDone(true).setMetadata(result).setResponse(result).build();
+    };
     Operation pending = Operation.newBuilder().setName(name).setMetadata(packed).build();
-    Entry e = new Entry(done, pending, System.nanoTime() + completionDelay.toNanos());
+    Duration wait = work.compareTo(completionDelay) > 0 ? work : completionDelay;
+    Entry e = new Entry(finished, pending, System.nanoTime() + wait.toNanos());
     operations.put(name, e);
     return current(e);
   }
 
   private static Operation current(Entry e) {
-    return System.nanoTime() >= e.readyAtNanos() ? e.done() : e.pending();
+    return System.nanoTime() >= e.readyAtNanos() ? e.done().get() : e.pending();
   }
 
   @Override

@@ -70,6 +70,12 @@ final class MetricFilter {
     List<Clause> clauses = new ArrayList<>();
     clauses.add(p.clause());
     while (!p.atEnd()) {
+      if (p.startsClause()) {
+        // Juxtaposition is AND in the Monitoring filter language: Google's own Cloud Run
+        // dashboard writes metric.type="..." resource.type="...".
+        clauses.add(p.clause());
+        continue;
+      }
       Token t = p.next();
       if (t.kind != Kind.WORD || !t.text.equals("AND")) {
         throw unsupported("expected AND between clauses, got " + t.describe()
@@ -168,6 +174,12 @@ final class MetricFilter {
 
     boolean atEnd() {
       return pos >= tokens.size();
+    }
+
+    /** A field name followed by an operator: a clause, not a keyword. */
+    boolean startsClause() {
+      return pos + 1 < tokens.size() && tokens.get(pos).kind == Kind.WORD
+          && (tokens.get(pos + 1).kind == Kind.EQ || tokens.get(pos + 1).kind == Kind.NE);
     }
 
     Token next() {

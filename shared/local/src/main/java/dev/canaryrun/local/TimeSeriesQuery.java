@@ -33,31 +33,6 @@ final class TimeSeriesQuery {
   static final String RESOURCE_TYPE = "cloud_run_revision";
   private static final Duration RAW_PERIOD = Duration.ofMinutes(1);
 
-  /** One aligned or reduced value. */
-  private static final class Cell {
-    final ValueType type;
-    long int64;
-    double dbl;
-    Histogram histogram;
-
-    Cell(ValueType type) {
-      this.type = type;
-    }
-
-    TypedValue toTypedValue() {
-      return switch (type) {
-        case INT64 -> TypedValue.newBuilder().setInt64Value(int64).build();
-        case DOUBLE -> TypedValue.newBuilder().setDoubleValue(dbl).build();
-        case DISTRIBUTION ->
-            TypedValue.newBuilder().setDistributionValue(histogram.toDistribution()).build();
-        default -> throw new IllegalStateException(type.name());
-      };
-    }
-
-    double asDouble() {
-      return type == ValueType.INT64 ? int64 : dbl;
-    }
-  }
 
   private TimeSeriesQuery() {}
 
@@ -151,7 +126,7 @@ final class TimeSeriesQuery {
       for (Map.Entry<Map<String, String>, Map<Instant, List<Cell>>> g : groups.entrySet()) {
         TreeMap<Instant, Cell> points = new TreeMap<>();
         for (Map.Entry<Instant, List<Cell>> p : g.getValue().entrySet()) {
-          Cell c = reduce(metric, reducer, p.getValue());
+          Cell c = CrossSeries.reduce(metric, reducer, p.getValue());
           points.put(p.getKey(), c);
           outType = c.type;
         }
@@ -252,63 +227,6 @@ final class TimeSeriesQuery {
     }
   }
 
-  private static Cell reduce(RunMetric metric, Reducer reducer, List<Cell> cells) {
-    ValueType type = cells.get(0).type;
-    switch (reducer) {
-      case REDUCE_SUM -> {
-        Cell c = new Cell(type);
-        for (Cell x : cells) {
-          switch (type) {
-            case INT64 -> c.int64 += x.int64;
-            case DOUBLE -> c.dbl += x.dbl;
-            case DISTRIBUTION -> {
-              if (c.histogram == null) {
-                c.histogram = new Histogram(metric.layout);
-              }
-              c.histogram.merge(x.histogram);
-            }
-            default -> throw new IllegalStateException(type.name());
-          }
-        }
-        return c;
-      }
-      case REDUCE_COUNT -> {
-        Cell c = new Cell(ValueType.INT64);
-        c.int64 = cells.size();
-        return c;
-      }
-      case REDUCE_MEAN, REDUCE_MAX, REDUCE_MIN -> {
-        if (type == ValueType.DISTRIBUTION) {
-          throw invalid("cross_series_reducer " + reducer + " is not supported on "
-              + "DISTRIBUTION values by the local emulator; use REDUCE_SUM or align to a "
-              + "number first");
-        }
-        double acc = reducer == Reducer.REDUCE_MAX ? Double.NEGATIVE_INFINITY
-            : reducer == Reducer.REDUCE_MIN ? Double.POSITIVE_INFINITY : 0;
-        for (Cell x : cells) {
-          double v = x.asDouble();
-          acc = switch (reducer) {
-            case REDUCE_MAX -> Math.max(acc, v);
-            case REDUCE_MIN -> Math.min(acc, v);
-            default -> acc + v;
-          };
-        }
-        Cell c;
-        if (reducer == Reducer.REDUCE_MEAN) {
-          c = new Cell(ValueType.DOUBLE);
-          c.dbl = acc / cells.size();
-        } else {
-          c = new Cell(type);
-          c.int64 = (long) acc;
-          c.dbl = acc;
-        }
-        return c;
-      }
-      default -> throw invalid("cross_series_reducer " + reducer
-          + " is not supported by the local emulator (supported: REDUCE_NONE, REDUCE_SUM, "
-          + "REDUCE_MEAN, REDUCE_MAX, REDUCE_MIN, REDUCE_COUNT)");
-    }
-  }
 
   private static Histogram histogram(RunMetric metric, List<RunMetric.Sample> samples) {
     Histogram h = new Histogram(metric.layout);
@@ -342,7 +260,12 @@ final class TimeSeriesQuery {
     for (String prefix : List.of("resource", "metric")) {
       for (String form : List.of(prefix + ".labels.", prefix + ".label.")) {
         if (field.startsWith(form) && field.length() > form.length()) {
-          return prefix + ".labels." + field.substring(form.length());
+          // resource.label."location" (quoted, as Google's dashboards write it) is location.
+          String name = field.substring(form.length());
+          if (name.length() > 2 && name.startsWith("\"") && name.endsWith("\"")) {
+            name = name.substring(1, name.length() - 1);
+          }
+          return prefix + ".labels." + name;
         }
       }
     }

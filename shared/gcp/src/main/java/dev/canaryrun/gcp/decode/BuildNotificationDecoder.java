@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  * build and the deploy, a digest cannot. Adopt mode (the build ran {@code gcloud run deploy
  * --no-traffic --tag ...} itself) is recognised from the {@code _CANARYRUN_REVISION}
  * substitution or from that deploy step's {@code --revision-suffix}: the revision name must be
- * known, because canaryrun adopts exactly that revision and never guesses.
+ * known, because canaryrun adopts exactly that revision and never guesses. A build that
+ * deployed the image with traffic ({@code gcloud run services update --image}, the stock
+ * continuous-deployment build) is {@link BuildRelease.Origin#BUILD_DEPLOYED}: its revision is
+ * found on Cloud Run by its labels and image ({@code CloudRunRevisionLocator}) and adopted.
  */
 public final class BuildNotificationDecoder {
   public static final String SERVICE_SUBSTITUTION = "_SERVICE_NAME";
@@ -52,7 +55,7 @@ public final class BuildNotificationDecoder {
   private static final int MAX_ORIGIN = 128;
 
   /** @param eventId the idempotency key of this delivery (topic-qualified message id) */
-  public Decoded<BuildSucceeded> decode(PubSubMessage m, String eventId) {
+  public Decoded<BuildRelease> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("eventId", eventId);
     if (m.attribute("buildId") != null) {
@@ -61,7 +64,7 @@ public final class BuildNotificationDecoder {
     return Decoded.guarded(fields, () -> decode(m, eventId, fields));
   }
 
-  private Decoded<BuildSucceeded> decode(PubSubMessage m, String eventId,
+  private Decoded<BuildRelease> decode(PubSubMessage m, String eventId,
       Map<String, Object> fields) {
     if (m.data().length > MAX_BYTES) {
       throw new MalformedEventException("Build notification is " + m.data().length
@@ -140,8 +143,12 @@ public final class BuildNotificationDecoder {
     }
     String project = Json.boundedText(build, "projectId", "projectId", MAX_ORIGIN);
     String trigger = Json.boundedText(build, "buildTriggerId", "buildTriggerId", MAX_ORIGIN);
-    return Decoded.accepted(new BuildSucceeded(eventId, finishedAt, service, region, image,
-        buildId, adopt, project, trigger));
+    BuildRelease.Origin origin = adopt != null ? BuildRelease.Origin.BUILD_DEPLOYED_NO_TRAFFIC
+        : deploysItself(build, subs, service) ? BuildRelease.Origin.BUILD_DEPLOYED
+        : BuildRelease.Origin.CANARYRUN_DEPLOYS;
+    fields.put("origin", origin);
+    return Decoded.accepted(new BuildRelease(new BuildSucceeded(eventId, finishedAt, service,
+        region, image, buildId, adopt, project, trigger), origin, subs.get("COMMIT_SHA")));
   }
 
   private static Map<String, String> substitutions(JsonNode build) {
@@ -267,6 +274,33 @@ public final class BuildNotificationDecoder {
       return service + "-" + suffixes.iterator().next();
     }
     return null;
+  }
+
+  /**
+   * Whether a step of the build put the image on the service itself: {@code gcloud run
+   * services update SERVICE --image ...} (what Cloud Run continuous deployment generates,
+   * labelled managed-by=gcp-cloud-build-deploy-cloud-run) or {@code gcloud run deploy
+   * SERVICE} without {@code --no-traffic --tag}. Deploying again would make a second revision
+   * of the same image; worse, on a service following LATEST the build's revision already
+   * serves everyone.
+   */
+  private static boolean deploysItself(JsonNode build, Map<String, String> subs,
+      String service) {
+    JsonNode steps = build.get("steps");
+    if (steps == null || !steps.isArray()) {
+      return false;
+    }
+    Pattern deploy = Pattern.compile("(?s).*\\brun\\s+(services\\s+update|deploy)\\s+"
+        + Pattern.quote(service) + "(\\s.*)?");
+    for (JsonNode step : steps) {
+      List<String> args = new ArrayList<>();
+      step.path("args").forEach(a -> args.add(expand(a.asText(), subs)));
+      String line = String.join(" ", args);
+      if (deploy.matcher(line).matches()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Set<String> flagValues(String line, String flag) {

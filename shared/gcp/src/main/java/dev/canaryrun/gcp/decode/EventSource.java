@@ -1,7 +1,7 @@
 package dev.canaryrun.gcp.decode;
 
 /**
- * The four Pub/Sub sources. Pub/Sub message ids are unique per topic only (the emulator counts
+ * The Pub/Sub sources. Pub/Sub message ids are unique per topic only (the emulator counts
  * from 1 on every topic), so an event id is the message id qualified by its source: a tick and
  * a command with the same message id must never dedupe each other on one rollout.
  */
@@ -9,7 +9,9 @@ public enum EventSource {
   BUILD("build"),
   TICK("tick"),
   ALERT("alert"),
-  COMMAND("command");
+  COMMAND("command"),
+  /** Cloud Run's Admin Activity audit log, routed by a Logging sink. */
+  REVISION("revision");
 
   private final String prefix;
 

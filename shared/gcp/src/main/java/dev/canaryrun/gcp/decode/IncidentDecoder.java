@@ -106,10 +106,16 @@ public final class IncidentDecoder {
           + " resource.labels.revision_name '" + Json.abbreviate(revision) + "' is not a Cloud Run revision name");
     }
     fields.put("revision", revision);
+    // Revision names are unique per region only; Terraform's policies group by location so
+    // that an incident names the region it happened in.
+    String location = Json.text(labels, "location");
+    if (location != null) {
+      fields.put("location", location);
+    }
     Instant at = Json.epochSeconds(incident.get(open ? "started_at" : "ended_at"),
         open ? "incident.started_at" : "incident.ended_at");
     return Decoded.accepted(new AlertRequest(eventId, at != null ? at : m.publishTime(), service,
-        revision, incidentId, open,
+        revision, location, incidentId, open,
         Json.truncated(Json.text(incident, "policy_name"), Limits.MAX_POLICY_NAME),
         Json.truncated(Json.text(incident, "summary"), Limits.MAX_SUMMARY)));
   }

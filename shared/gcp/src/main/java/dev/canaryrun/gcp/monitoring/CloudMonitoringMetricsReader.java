@@ -35,11 +35,16 @@ import java.util.TreeSet;
  * metric, the resource type and all the services at once:
  * <pre>
  * metric.type = "run.googleapis.com/request_count" AND resource.type = "cloud_run_revision"
+ *   AND resource.labels.location = one_of("europe-west1")
  *   AND resource.labels.service_name = one_of("checkout", "search")
  * </pre>
+ * Every query names the rollouts' regions and every series is keyed by service, revision and
+ * location: revision names are unique per region only (a build that deploys the same service
+ * to two regions with {@code --revision-suffix=$SHORT_SHA} makes same-named revisions), so a
+ * rollout is judged on its own region's data only.
  * When the service list would make the filter longer than {@link Options#maxFilterLength}
  * (hundreds of rollouts in flight), the service clause is dropped and the call reads every
- * Cloud Run revision of the project: still one call per metric, so the cost of a tick stays
+ * Cloud Run revision of the project in those regions: still one call per metric, so the cost of a tick stays
  * flat in the number of rollouts. Revisions not asked for are dropped client-side (they are
  * typically old revisions without traffic, so they cost little).
  *
@@ -49,13 +54,13 @@ import java.util.TreeSet;
  *   <caption>metrics read</caption>
  *   <tr><th>metric</th><th>aligner</th><th>reducer</th><th>group by</th></tr>
  *   <tr><td>run.googleapis.com/request_count</td><td>ALIGN_DELTA</td><td>REDUCE_SUM</td>
- *       <td>service_name, revision_name, metric.labels.response_code_class</td></tr>
+ *       <td>service_name, revision_name, location, metric.labels.response_code_class</td></tr>
  *   <tr><td>run.googleapis.com/request_latencies</td><td>ALIGN_DELTA</td><td>REDUCE_SUM</td>
- *       <td>service_name, revision_name</td></tr>
+ *       <td>service_name, revision_name, location</td></tr>
  *   <tr><td>run.googleapis.com/container/cpu/utilizations</td><td>ALIGN_PERCENTILE_99</td>
- *       <td>REDUCE_MAX</td><td>service_name, revision_name</td></tr>
+ *       <td>REDUCE_MAX</td><td>service_name, revision_name, location</td></tr>
  *   <tr><td>run.googleapis.com/container/memory/utilizations</td>
- *       <td>ALIGN_PERCENTILE_99</td><td>REDUCE_MAX</td><td>service_name, revision_name</td></tr>
+ *       <td>ALIGN_PERCENTILE_99</td><td>REDUCE_MAX</td><td>service_name, revision_name, location</td></tr>
  * </table>
  *
  * <p>Buckets: the query [start, end) is cut into whole alignment periods
@@ -123,10 +128,11 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
       Instant end = query.start().plus(period.multipliedBy(buckets));
       TimeInterval interval = TimeInterval.newBuilder()
           .setStartTime(timestamp(query.start())).setEndTime(timestamp(end)).build();
-      List<List<String>> chunks = chunks(services(query.revisions()));
+      List<String> locations = locations(query.revisions());
+      List<List<String>> chunks = chunks(locations, services(query.revisions()));
       for (CloudRunMetric metric : CloudRunMetric.values()) {
         for (List<String> services : chunks) {
-          ListTimeSeriesRequest request = request(metric, services, interval, period);
+          ListTimeSeriesRequest request = request(metric, locations, services, interval, period);
           for (TimeSeries ts : list(metric, request)) {
             add(metric, ts, acc, query.start(), period);
           }
@@ -145,29 +151,39 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
     return Map.copyOf(out);
   }
 
-  /** The filter for one metric over these services (exposed for tests and docs). */
-  static String filter(CloudRunMetric metric, List<String> services) {
+  /**
+   * The filter for one metric in these regions over these services (exposed for tests and
+   * docs). The location clause is always there: even the project-wide fallback reads the
+   * rollouts' regions only.
+   */
+  static String filter(CloudRunMetric metric, List<String> locations, List<String> services) {
     StringBuilder b = new StringBuilder()
         .append("metric.type = \"").append(metric.type).append("\"")
         .append(" AND resource.type = \"").append(CloudRunMetric.RESOURCE_TYPE).append("\"");
+    oneOf(b, CloudRunMetric.LOCATION, locations);
     if (services.isEmpty()) {
       return b.toString(); // project-wide: see chunks()
     }
-    b.append(" AND ").append(CloudRunMetric.SERVICE).append(" = one_of(");
-    for (int i = 0; i < services.size(); i++) {
+    oneOf(b, CloudRunMetric.SERVICE, services);
+    return b.toString();
+  }
+
+  private static void oneOf(StringBuilder b, String field, List<String> values) {
+    b.append(" AND ").append(field).append(" = one_of(");
+    for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
         b.append(", ");
       }
-      b.append(quote(services.get(i)));
+      b.append(quote(values.get(i)));
     }
-    return b.append(")").toString();
+    b.append(")");
   }
 
-  private ListTimeSeriesRequest request(CloudRunMetric metric, List<String> services,
-      TimeInterval interval, Duration period) {
+  private ListTimeSeriesRequest request(CloudRunMetric metric, List<String> locations,
+      List<String> services, TimeInterval interval, Duration period) {
     return ListTimeSeriesRequest.newBuilder()
         .setName("projects/" + projectId)
-        .setFilter(filter(metric, services))
+        .setFilter(filter(metric, locations, services))
         .setInterval(interval)
         .setAggregation(Aggregation.newBuilder()
             .setAlignmentPeriod(com.google.protobuf.Duration.newBuilder()
@@ -197,10 +213,10 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
       Accumulator[]> acc, Instant start, Duration period) {
     Map<String, String> resource = ts.getResource().getLabelsMap();
     RevisionKey key = new RevisionKey(resource.getOrDefault("service_name", ""),
-        resource.getOrDefault("revision_name", ""));
+        resource.getOrDefault("revision_name", ""), resource.getOrDefault("location", ""));
     Accumulator[] buckets = acc.get(key);
     if (buckets == null) {
-      return; // a revision nobody asked about (an old one of the same service)
+      return; // a revision nobody asked about (an old one, or a same-named one elsewhere)
     }
     String responseClass = ts.getMetric().getLabelsMap().getOrDefault("response_code_class", "");
     for (Point p : ts.getPointsList()) {
@@ -257,6 +273,12 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
     return OptionalDouble.of(a.isPresent() ? Math.max(a.getAsDouble(), b) : b);
   }
 
+  private static List<String> locations(Set<RevisionKey> revisions) {
+    Set<String> s = new TreeSet<>();
+    revisions.forEach(r -> s.add(r.location()));
+    return List.copyOf(s);
+  }
+
   private static List<String> services(Set<RevisionKey> revisions) {
     Set<String> s = new TreeSet<>();
     revisions.forEach(r -> s.add(r.service()));
@@ -268,9 +290,9 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
    * query (the empty list: no service clause). Splitting the list instead would make the
    * number of calls grow with the number of rollouts.
    */
-  private List<List<String>> chunks(List<String> services) {
+  private List<List<String>> chunks(List<String> locations, List<String> services) {
     for (CloudRunMetric m : CloudRunMetric.values()) {
-      if (filter(m, services).length() > options.maxFilterLength()) {
+      if (filter(m, locations, services).length() > options.maxFilterLength()) {
         return List.of(List.of());
       }
     }

@@ -13,12 +13,12 @@ enum CloudRunMetric {
 
   /** DELTA INT64, label response_code_class: summed per revision and class. */
   REQUEST_COUNT("run.googleapis.com/request_count", Aligner.ALIGN_DELTA, Reducer.REDUCE_SUM,
-      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION,
+      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION, CloudRunMetric.LOCATION,
           "metric.labels.response_code_class")),
 
   /** DELTA DISTRIBUTION in ms: merged per revision (REDUCE_SUM adds distributions). */
   REQUEST_LATENCIES("run.googleapis.com/request_latencies", Aligner.ALIGN_DELTA,
-      Reducer.REDUCE_SUM, List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION)),
+      Reducer.REDUCE_SUM, List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION, CloudRunMetric.LOCATION)),
 
   /**
    * DELTA DISTRIBUTION of per-instance utilisation (0..1): p99 per series, then the max of
@@ -26,16 +26,21 @@ enum CloudRunMetric {
    */
   CPU_UTILIZATIONS("run.googleapis.com/container/cpu/utilizations",
       Aligner.ALIGN_PERCENTILE_99, Reducer.REDUCE_MAX,
-      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION)),
+      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION, CloudRunMetric.LOCATION)),
 
   /** As CPU. */
   MEMORY_UTILIZATIONS("run.googleapis.com/container/memory/utilizations",
       Aligner.ALIGN_PERCENTILE_99, Reducer.REDUCE_MAX,
-      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION));
+      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION, CloudRunMetric.LOCATION));
 
   static final String RESOURCE_TYPE = "cloud_run_revision";
   static final String SERVICE = "resource.labels.service_name";
   static final String REVISION = "resource.labels.revision_name";
+  /**
+   * Revision names are unique per region only, and Google's own Cloud Run dashboard groups
+   * every chart by location: without it, same-named revisions of two regions are merged.
+   */
+  static final String LOCATION = "resource.labels.location";
 
   final String type;
   final Aligner aligner;

@@ -44,9 +44,40 @@ public final class CloudRunClients implements AutoCloseable {
       }
     }
 
-    /** A Cloud Run deploy takes tens of seconds; a function invocation has minutes. */
+    /** The limits of a function with Terraform's default timeout (120 s). */
     public static Limits defaults() {
-      return new Limits(Duration.ofSeconds(30), 3, Duration.ofMinutes(5));
+      return forFunctionTimeout(Duration.ofSeconds(120));
+    }
+
+    /**
+     * Limits that keep one router call inside a function invocation of {@code timeout}: the
+     * router waits (reconciliation, the UpdateService operation) a quarter of it, then records
+     * the intent and lets the next event confirm; RPCs get 5 s per attempt. A Cloud Run
+     * deploy takes tens of seconds, so a slow one is confirmed by a later event rather than
+     * waited for past the function's deadline (Cloud Functions would kill the invocation and
+     * redeliver anyway, without a word of why).
+     */
+    public static Limits forFunctionTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofSeconds(90)) < 0) {
+        throw new IllegalArgumentException("function timeout " + timeout + " is too short for "
+            + "Cloud Run calls (a quarter of it to wait, three 20 s RPCs); give the functions at "
+            + "least 90 s");
+      }
+      return new Limits(Duration.ofSeconds(5), 3, timeout.dividedBy(4));
+    }
+
+    /** The longest one RPC can take with its retries (the client's total timeout). */
+    public Duration worstCaseRpc() {
+      return GrpcClientSettings.retries(callTimeout, maxAttempts).getTotalTimeoutDuration();
+    }
+
+    /**
+     * The longest one router call can take: its waits end at {@link #operationTimeout}, and
+     * at most three RPCs (read the revision, list revisions, start the update) can still be
+     * in flight past that.
+     */
+    public Duration worstCaseRouterCall() {
+      return operationTimeout.plus(worstCaseRpc().multipliedBy(3));
     }
   }
 

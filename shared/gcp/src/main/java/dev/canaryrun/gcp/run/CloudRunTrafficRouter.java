@@ -4,9 +4,7 @@ import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.StatusCode;
-import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.Revision;
-import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
@@ -19,7 +17,11 @@ import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
-import java.net.URI;
+import dev.canaryrun.gcp.smoke.Sleeper;
+import dev.canaryrun.port.TrafficRouter.TakenBack;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,9 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
   private final CloudRunClients clients;
   private final String projectId;
   private final int maxConflictAttempts;
+  private final Clock clock;
+  private final ServiceWaiter waiter;
+  private final RevisionHistory history;
 
   public CloudRunTrafficRouter(CloudRunClients clients, String projectId) {
     this(clients, projectId, DEFAULT_CONFLICT_ATTEMPTS);
@@ -86,12 +91,24 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
 
   public CloudRunTrafficRouter(CloudRunClients clients, String projectId,
       int maxConflictAttempts) {
+    this(clients, projectId, maxConflictAttempts, Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /**
+   * @param clock measures the router's deadline ({@link CloudRunClients.Limits#operationTimeout}
+   *     per call), so that it never waits past the function's own timeout
+   */
+  public CloudRunTrafficRouter(CloudRunClients clients, String projectId,
+      int maxConflictAttempts, Clock clock, Sleeper sleeper) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.projectId = Objects.requireNonNull(projectId, "projectId");
     if (maxConflictAttempts < 1) {
       throw new IllegalArgumentException("maxConflictAttempts must be >= 1");
     }
     this.maxConflictAttempts = maxConflictAttempts;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.waiter = new ServiceWaiter(clients, clock, Objects.requireNonNull(sleeper, "sleeper"));
+    this.history = new RevisionHistory(clients);
   }
 
   /** {@code projects/{project}/locations/{region}/services/{service}}. */
@@ -102,7 +119,9 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
   @Override
   public Deployment deploy(DeployRevision request) {
     String name = serviceName(request.region(), request.service());
-    return withConflictRetry("deploy", name, request.revision(), () -> deployOnce(request, name));
+    Instant deadline = deadline();
+    return withConflictRetry("deploy", name, request.revision(),
+        () -> deployOnce(request, name, deadline));
   }
 
   @Override
@@ -112,15 +131,24 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
           + request.candidatePercent() + " for service " + request.service());
     }
     String name = serviceName(request.region(), request.service());
+    Instant deadline = deadline();
     withConflictRetry("traffic update", name, request.candidateRevision(), () -> {
-      Service service = clients.services().getService(name);
+      // A settled read: while reconciling, latest_ready_revision (which LATEST resolves to)
+      // is transient, and confirming a split Cloud Run has not reached would be a lie.
+      Service service = waiter.settled(name, deadline);
+      String latest = latestReady(service);
       List<TrafficTarget> planned = plan(name, request.candidateRevision(), () ->
-          TrafficPlan.forSplit(service.getTrafficList(), latestReady(service),
+          TrafficPlan.forSplit(service.getTrafficList(), latest,
               request.stableRevision(), request.candidateRevision(), request.tag(),
               request.candidatePercent()));
       if (!planned.equals(service.getTrafficList())) {
-        update(service.toBuilder().clearTraffic().addAllTraffic(planned).build(),
-            request.candidateRevision(), TRAFFIC_ONLY);
+        // Taking the candidate out (rollback, supersede) is protection, not progress: it goes
+        // through even over a hand-made split, as a pause never stops a rollback either.
+        if (request.candidatePercent() > 0) {
+          TrafficBaseline.check(service, latest);
+        }
+        update(TrafficBaseline.record(service.toBuilder().clearTraffic().addAllTraffic(planned),
+            planned, latest).build(), request.candidateRevision(), TRAFFIC_ONLY, deadline);
       }
       return null;
     });
@@ -160,9 +188,9 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     }
   }
 
-  private Deployment deployOnce(DeployRevision request, String name) {
+  private Deployment deployOnce(DeployRevision request, String name, Instant deadline) {
     String candidate = request.revision();
-    Service service = clients.services().getService(name);
+    Service service = waiter.settled(name, deadline);
     String latestReady = latestReady(service);
     Optional<Revision> existing = findRevision(name, candidate);
     boolean requested = TrafficPlan.shortName(service.getTemplate().getRevision())
@@ -172,61 +200,45 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
           + " does not exist; the build should deploy it with --no-traffic --tag "
           + request.tag());
     }
-    existing.ifPresent(r -> checkImage(request, name, r));
+    existing.ifPresent(r -> Revisions.checkImage(request, name, r));
+    Map<String, Integer> serving = TrafficBaseline.split(service.getTrafficList(), latestReady);
+    int exposed = serving.getOrDefault(candidate, 0);
+    // Stable is what served before this change: never the candidate, even when it is all
+    // that serves now (the build deployed it and the service followed LATEST).
     String stable = TrafficPlan.largestShare(service.getTrafficStatusesList(), latestReady,
-        candidate).orElseThrow(() -> new PermanentFailure("service " + name
+        candidate).or(() -> exposed > 0 && existing.isPresent()
+            ? history.servedBefore(name, existing.get()) : Optional.empty())
+        .orElseThrow(() -> new PermanentFailure("service " + name
             + " has no revision other than " + candidate + " serving traffic; "
             + "cannot tell which revision is stable"));
-
-    List<TrafficTarget> planned = plan(name, candidate,
-        () -> TrafficPlan.forDeploy(service.getTrafficList(), latestReady, candidate,
+    TakenBack takenBack = exposed > 0
+        ? new TakenBack(exposed, TrafficPlan.followsLatest(service.getTrafficList()))
+        : null;
+    List<TrafficTarget> planned = plan(name, candidate, () -> takenBack != null
+        ? TrafficPlan.forSplit(service.getTrafficList(), latestReady, stable, candidate,
+            request.tag(), 0)
+        : TrafficPlan.forDeploy(service.getTrafficList(), latestReady, candidate,
             request.tag()));
     Service.Builder next = service.toBuilder().clearTraffic().addAllTraffic(planned);
     boolean create = existing.isEmpty() && !requested;
     if (create) {
       // Only the revision name and the image change: env, resources, service account and
       // the rest of the template are what the stable revision runs with.
-      next.setTemplate(withImage(service.getTemplate(), candidate, request.image(), name));
+      next.setTemplate(Revisions.withImage(service.getTemplate(), candidate, request.image(), name));
     }
     Service result = service;
     if (create || !planned.equals(service.getTrafficList())) {
-      LOG.info(() -> (create ? "creating" : "tagging") + " revision " + candidate
-          + " of " + name + " with tag " + request.tag() + " at 0%; stable is " + stable);
-      result = update(next.build(), candidate, create ? WHOLE_SERVICE : TRAFFIC_ONLY);
+      LOG.info(() -> (create ? "creating" : takenBack != null ? "taking back" : "tagging")
+          + " revision " + candidate + " of " + name + " with tag " + request.tag()
+          + " at 0%; stable is " + stable);
+      // A deploy starts a new baseline: whatever split it found is today's split.
+      result = update(TrafficBaseline.record(next, planned, latestReady).build(), candidate,
+          create ? WHOLE_SERVICE : TRAFFIC_ONLY, deadline);
     }
-    return new Deployment(candidate, stable, tagUrl(result, request.tag()));
-  }
-
-  private static RevisionTemplate withImage(RevisionTemplate template, String revision,
-      String image, String service) {
-    if (template.getContainersCount() == 0) {
-      throw new PermanentFailure("service " + service + " has no container in its template; "
-          + "cannot deploy revision " + revision);
+    if (takenBack != null) {
+      LOG.warning(takenBack.describe(candidate, stable));
     }
-    int ingress = 0;
-    for (int i = 0; i < template.getContainersCount(); i++) {
-      // With sidecars, the serving (ingress) container is the one that declares a port.
-      if (template.getContainers(i).getPortsCount() > 0) {
-        ingress = i;
-        break;
-      }
-    }
-    Container c = template.getContainers(ingress).toBuilder().setImage(image).build();
-    return template.toBuilder().setRevision(revision).setContainers(ingress, c).build();
-  }
-
-  private static void checkImage(DeployRevision request, String name, Revision existing) {
-    if (request.adopt() || request.image() == null || request.image().isEmpty()) {
-      return;
-    }
-    boolean same = existing.getContainersList().stream()
-        .anyMatch(c -> c.getImage().equals(request.image()));
-    if (!same) {
-      throw new PermanentFailure("revision " + request.revision() + " of service " + name
-          + " already exists with another image ("
-          + existing.getContainersList().stream().map(Container::getImage).toList()
-          + ", wanted " + request.image() + ")");
-    }
+    return new Deployment(candidate, stable, Revisions.tagUrl(result, request.tag()), takenBack);
   }
 
   private Optional<Revision> findRevision(String service, String revision) {
@@ -248,22 +260,26 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
   }
 
   /**
-   * Traffic-only updates name their field in the update mask: resending the template as read
+   * Traffic-only updates name their fields in the update mask (traffic, and the annotation
+   * that records it: {@link TrafficBaseline}): resending the template as read
    * (with its revision name) can make Cloud Run answer 409 "revision with different
    * configuration already exists" when its stored template carries server-side defaults.
    */
-  private static final FieldMask TRAFFIC_ONLY = FieldMask.newBuilder().addPaths("traffic").build();
+  private static final FieldMask TRAFFIC_ONLY = FieldMask.newBuilder().addPaths("traffic")
+      .addPaths("annotations").build();
   private static final FieldMask WHOLE_SERVICE = FieldMask.getDefaultInstance();
 
-  /** Sends the update with the etag it was read with and waits for the operation. */
-  private Service update(Service next, String revision, FieldMask mask) {
+  /**
+   * Sends the update with the etag it was read with and waits for the operation, which Cloud
+   * Run completes once the service has reconciled, but never past the deadline.
+   */
+  private Service update(Service next, String revision, FieldMask mask, Instant deadline) {
     UpdateServiceRequest.Builder request = UpdateServiceRequest.newBuilder().setService(next);
     if (mask.getPathsCount() > 0) {
       request.setUpdateMask(mask);
     }
     OperationFuture<Service, Service> op = clients.services().updateServiceAsync(request.build());
-    long waitMillis = clients.limits().operationTimeout().toMillis()
-        + clients.limits().callTimeout().toMillis();
+    long waitMillis = Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
     try {
       return op.get(waitMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -274,8 +290,10 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
           + revision + ") failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException | CancellationException e) {
       // The operation may still finish; the next event re-reads and sees where it got to.
+      // The write is recorded at Cloud Run; the next event re-reads and confirms it.
       throw new TransientFailure("Cloud Run update of " + next.getName() + " (revision "
-          + revision + ") did not finish within " + clients.limits().operationTimeout(), e);
+          + revision + ") did not finish within the router's deadline ("
+          + clients.limits().operationTimeout() + " per call)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransientFailure("interrupted waiting for Cloud Run update of "
@@ -303,6 +321,9 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
         return attempt.get();
       } catch (UpdateFailed e) {
         failure = e.cause;
+        if (RunFailures.isRevisionClash(e.cause)) {
+          throw RunFailures.revisionClash(e.cause, service, revision);
+        }
         if (i < maxConflictAttempts && isConflict(e, service)) {
           LOG.info("etag conflict on " + service + " (attempt " + i + " of "
               + maxConflictAttempts + "): re-reading and re-applying");
@@ -339,21 +360,13 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     }
   }
 
+  private Instant deadline() {
+    return clock.instant().plus(clients.limits().operationTimeout());
+  }
+
   private static String latestReady(Service s) {
     return TrafficPlan.shortName(s.getLatestReadyRevision());
   }
 
-  /** The tag's URL as Cloud Run reports it, else derived: https://TAG---SERVICE-HOST. */
-  private static String tagUrl(Service s, String tag) {
-    for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
-      if (t.getTag().equals(tag) && !t.getUri().isEmpty()) {
-        return t.getUri();
-      }
-    }
-    if (s.getUri().isEmpty()) {
-      return "";
-    }
-    URI u = URI.create(s.getUri());
-    return u.getScheme() + "://" + tag + "---" + u.getAuthority();
-  }
+
 }

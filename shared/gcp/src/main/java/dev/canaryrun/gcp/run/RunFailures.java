@@ -16,6 +16,9 @@ final class RunFailures {
    * retry is cheap, a dropped rollout step is not.
    */
   static RuntimeException map(ApiException e, String action, String service, String revision) {
+    if (isRevisionClash(e)) {
+      return revisionClash(e, service, revision);
+    }
     StatusCode.Code code = e.getStatusCode().getCode();
     String message = "Cloud Run " + action + " failed for service " + service + ", revision "
         + revision + ": " + code + ": " + e.getMessage();
@@ -24,5 +27,23 @@ final class RunFailures {
           UNAUTHENTICATED, OUT_OF_RANGE, UNIMPLEMENTED -> new PermanentFailure(message, e);
       default -> new TransientFailure(message, e);
     };
+  }
+
+  /**
+   * Cloud Run's 409 "Revision named '...' with different configuration already exists" (seen
+   * on read-modify-write updates: google-cloud-python #11870, terraform-provider-google
+   * #14569). It may arrive as ABORTED, which is otherwise an etag race worth retrying; this
+   * one is not: the same request will clash again.
+   */
+  static boolean isRevisionClash(ApiException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("with different configuration already exists");
+  }
+
+  static PermanentFailure revisionClash(ApiException e, String service, String revision) {
+    return new PermanentFailure("Cloud Run refused the update of service " + service
+        + ": revision " + revision + " already exists with a different configuration ("
+        + e.getStatusCode().getCode() + ": " + e.getMessage() + "); retrying cannot help:"
+        + " the template must not be resent with that revision name", e);
   }
 }

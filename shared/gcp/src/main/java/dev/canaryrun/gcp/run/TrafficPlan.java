@@ -138,6 +138,11 @@ final class TrafficPlan {
     return Optional.ofNullable(best);
   }
 
+  /** Whether some traffic goes to LATEST: a new revision then serves as soon as it is ready. */
+  static boolean followsLatest(List<TrafficTarget> current) {
+    return current.stream().anyMatch(t -> t.getType() == LATEST && t.getPercent() > 0);
+  }
+
   private static List<TrafficTarget> pinLatest(List<TrafficTarget> current, String latestReady) {
     List<TrafficTarget> out = new ArrayList<>();
     for (TrafficTarget t : current) {

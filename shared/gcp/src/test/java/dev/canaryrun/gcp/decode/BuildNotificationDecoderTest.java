@@ -16,7 +16,7 @@ class BuildNotificationDecoderTest {
   @Test
   void successOfAWatchedServiceBuildIsARolloutOfTheImagePinnedByDigest() {
     BuildSucceeded b = Messages.accepted(decoder.decode(Messages.build(
-        "cloudbuild/build-success.json"), "build:1"));
+        "cloudbuild/build-success.json"), "build:1")).event();
     assertEquals("build:1", b.eventId());
     assertEquals(Fixtures.SERVICE, b.service());
     assertEquals(Fixtures.REGION, b.region());
@@ -56,7 +56,7 @@ class BuildNotificationDecoderTest {
   @Test
   void adoptModeNamesTheRevisionTheBuildDeployed() {
     BuildSucceeded b = Messages.accepted(decoder.decode(Messages.build(
-        "cloudbuild/build-success-adopt.json"), "build:7"));
+        "cloudbuild/build-success-adopt.json"), "build:7")).event();
     assertEquals("checkout-4be5f0a", b.adoptRevision());
   }
 
@@ -64,7 +64,7 @@ class BuildNotificationDecoderTest {
   void adoptModeCanBeDeclaredBySubstitution() {
     String json = Fixtures.edit("cloudbuild/build-success.json")
         .set("/substitutions/_CANARYRUN_REVISION", "checkout-rc-17").text();
-    BuildSucceeded b = Messages.accepted(decoder.decode(Messages.of(json), "build:8"));
+    BuildSucceeded b = Messages.accepted(decoder.decode(Messages.of(json), "build:8")).event();
     assertEquals("checkout-rc-17", b.adoptRevision());
   }
 
@@ -86,7 +86,7 @@ class BuildNotificationDecoderTest {
     // issue 11, defect 7: it used to take the function's default region (us-central1 here).
     String json = Fixtures.edit("cloudbuild/build-success.json")
         .remove("/substitutions/_DEPLOY_REGION").text();
-    assertNull(Messages.accepted(decoder.decode(Messages.of(json), "b")).region());
+    assertNull(Messages.accepted(decoder.decode(Messages.of(json), "b")).event().region());
   }
 
   @Test
@@ -98,7 +98,7 @@ class BuildNotificationDecoderTest {
     images.add(0, Map.of("name", "europe-west1-docker.pkg.dev/shop-prod/tools/migrator:v3",
         "digest", "sha256:" + "1".repeat(64)));
     BuildSucceeded b = Messages.accepted(decoder.decode(Messages.of(
-        e.set("/results/images", images).text()), "b"));
+        e.set("/results/images", images).text()), "b")).event();
     assertEquals(Fixtures.IMAGE, b.image());
   }
 
@@ -127,5 +127,25 @@ class BuildNotificationDecoderTest {
     assertEquals("localhost:5000/a/b", BuildNotificationDecoder.repository("localhost:5000/a/b:v1"));
     assertEquals("r/a/b", BuildNotificationDecoder.repository("r/a/b@sha256:00"));
     assertEquals("r/a/b", BuildNotificationDecoder.repository("r/a/b"));
+  }
+
+  @Test
+  void theStockContinuousDeploymentBuildIsRecognisedAsAlreadyDeployed() {
+    BuildRelease r = Messages.accepted(decoder.decode(Messages.build(
+        "cloudbuild/build-success-cd-services-update.json"), "build:cd"));
+    assertEquals(BuildRelease.Origin.BUILD_DEPLOYED, r.origin(),
+        "gcloud run services update --image deployed the image: do not deploy it twice");
+    assertEquals(null, r.event().adoptRevision(), "Cloud Run named the revision: look it up");
+    assertEquals("4be5f0a1c6d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6", r.commitSha());
+    assertTrue(r.event().image().contains("/cloud-run-source-deploy/checkout/checkout@sha256:"));
+    assertEquals("checkout-apple", r.adopting("checkout-apple").adoptRevision());
+  }
+
+  @Test
+  void aBuildThatOnlyPushesIsDeployedByCanaryrunAndAnAdoptBuildNamesItsRevision() {
+    assertEquals(BuildRelease.Origin.CANARYRUN_DEPLOYS, Messages.accepted(decoder.decode(
+        Messages.build("cloudbuild/build-success.json"), "b")).origin());
+    assertEquals(BuildRelease.Origin.BUILD_DEPLOYED_NO_TRAFFIC, Messages.accepted(
+        decoder.decode(Messages.build("cloudbuild/build-success-adopt.json"), "b")).origin());
   }
 }

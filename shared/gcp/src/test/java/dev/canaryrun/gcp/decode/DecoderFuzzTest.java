@@ -99,9 +99,9 @@ class DecoderFuzzTest {
   }
 
   private void everyDecoderNames(PubSubMessage m, String fixture) {
-    Decoded<BuildSucceeded> b = named(builds.decode(m, "build:1"));
-    if (b instanceof Decoded.Accepted<BuildSucceeded> a) {
-      BuildSucceeded e = a.value();
+    Decoded<BuildRelease> b = named(builds.decode(m, "build:1"));
+    if (b instanceof Decoded.Accepted<BuildRelease> a) {
+      BuildSucceeded e = a.value().event();
       // What the engine does next with it must not throw either (defect 4: "---").
       String id = RolloutIds.forBuild(e.service(), e.buildId());
       assertTrue(id.length() <= 58, id);

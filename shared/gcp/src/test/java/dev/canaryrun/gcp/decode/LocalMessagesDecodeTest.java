@@ -35,7 +35,7 @@ class LocalMessagesDecodeTest {
     assertEquals("SUCCESS", m.attribute("status"));
 
     BuildSucceeded b = Messages.accepted(new BuildNotificationDecoder()
-        .decode(m, "build:1"));
+        .decode(m, "build:1")).event();
     assertEquals("checkout", b.service());
     assertEquals("europe-west1", b.region());
     assertEquals("b-1", b.buildId());

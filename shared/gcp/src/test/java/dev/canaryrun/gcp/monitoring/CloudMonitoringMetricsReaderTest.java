@@ -40,6 +40,7 @@ class CloudMonitoringMetricsReaderTest {
   static final String PROJECT = LocalMonitoring.DEFAULT_PROJECT;
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   static final Duration MINUTE = Duration.ofMinutes(1);
+  static final String LOCATION = LocalMonitoring.DEFAULT_LOCATION;
 
   static LocalControlPlane plane;
   static MetricServiceClient client;
@@ -76,7 +77,8 @@ class CloudMonitoringMetricsReaderTest {
 
     List<ListTimeSeriesRequest> sent = requests();
     assertEquals(4, sent.size());
-    String services = "resource.labels.service_name = one_of(\"checkout\", \"search\")";
+    String services = "resource.labels.location = one_of(\"" + LOCATION + "\") AND "
+        + "resource.labels.service_name = one_of(\"checkout\", \"search\")";
     assertEquals(List.of(
         "metric.type = \"run.googleapis.com/request_count\" AND resource.type = "
             + "\"cloud_run_revision\" AND " + services,
@@ -88,10 +90,11 @@ class CloudMonitoringMetricsReaderTest {
             + "resource.type = \"cloud_run_revision\" AND " + services),
         sent.stream().map(ListTimeSeriesRequest::getFilter).toList());
     List<String> byRevision = List.of("resource.labels.service_name",
-        "resource.labels.revision_name");
+        "resource.labels.revision_name", "resource.labels.location");
     assertAggregation(sent.get(0), Aggregation.Aligner.ALIGN_DELTA,
         Aggregation.Reducer.REDUCE_SUM, List.of("resource.labels.service_name",
-            "resource.labels.revision_name", "metric.labels.response_code_class"));
+            "resource.labels.revision_name", "resource.labels.location",
+            "metric.labels.response_code_class"));
     assertAggregation(sent.get(1), Aggregation.Aligner.ALIGN_DELTA,
         Aggregation.Reducer.REDUCE_SUM, byRevision);
     assertAggregation(sent.get(2), Aggregation.Aligner.ALIGN_PERCENTILE_99,
@@ -105,6 +108,33 @@ class CloudMonitoringMetricsReaderTest {
           r.getInterval().getEndTime().getSeconds());
       assertEquals(ListTimeSeriesRequest.TimeSeriesView.FULL, r.getView());
     }
+  }
+
+  @Test
+  void sameNamedRevisionsInTwoRegionsAreNeverMerged() {
+    // --revision-suffix=$SHORT_SHA deploys make the same revision name in every region.
+    String revision = "checkout-7860c99";
+    dev.canaryrun.local.RevisionKey west = new dev.canaryrun.local.RevisionKey(PROJECT,
+        "europe-west1", "checkout", revision);
+    dev.canaryrun.local.RevisionKey central = new dev.canaryrun.local.RevisionKey(PROJECT,
+        "us-central1", "checkout", revision);
+    for (int i = 0; i < 3; i++) {
+      monitoring.record(west, 503, 20, T0.plusSeconds(10 + i));
+    }
+    monitoring.record(central, 200, 20, T0.plusSeconds(10));
+    RevisionKey westKey = new RevisionKey("checkout", revision, "europe-west1");
+    RevisionKey centralKey = new RevisionKey("checkout", revision, "us-central1");
+
+    Map<RevisionKey, List<MetricBucket>> both =
+        reader.read(query(T0, T0.plus(MINUTE), westKey, centralKey));
+    Map<RevisionKey, List<MetricBucket>> centralOnly =
+        reader.read(query(T0, T0.plus(MINUTE), centralKey));
+
+    assertEquals(new RequestCounts(0, 0, 0, 3), both.get(westKey).get(0).requests());
+    assertEquals(new RequestCounts(1, 0, 0, 0), both.get(centralKey).get(0).requests());
+    assertEquals(new RequestCounts(1, 0, 0, 0), centralOnly.get(centralKey).get(0).requests());
+    assertTrue(requests().get(requests().size() - 1).getFilter()
+        .contains("resource.labels.location = one_of(\"us-central1\")"));
   }
 
   @Test
@@ -231,7 +261,10 @@ class CloudMonitoringMetricsReaderTest {
     List<ListTimeSeriesRequest> sent = requests();
     assertEquals(4, sent.size(), "one call per metric, whatever the number of services");
     assertTrue(sent.stream().allMatch(r -> r.getFilter().length() <= 600));
-    assertTrue(sent.stream().noneMatch(r -> r.getFilter().contains("one_of")));
+    assertTrue(sent.stream().noneMatch(r -> r.getFilter().contains("service_name")));
+    assertTrue(sent.stream().allMatch(r -> r.getFilter().contains(
+        "resource.labels.location = one_of(\"" + LOCATION + "\")")),
+        "the project-wide fallback still reads the rollouts' regions only");
     assertEquals(keys, out.keySet());
     for (RevisionKey k : keys) {
       assertEquals(new RequestCounts(0, 0, 0, 1), out.get(k).get(0).requests(), k.toString());
@@ -301,6 +334,6 @@ class CloudMonitoringMetricsReaderTest {
   }
 
   private static RevisionKey key(String service, String revision) {
-    return new RevisionKey(service, revision);
+    return new RevisionKey(service, revision, LOCATION);
   }
 }

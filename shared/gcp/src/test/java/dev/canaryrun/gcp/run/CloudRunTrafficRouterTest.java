@@ -177,8 +177,9 @@ class CloudRunTrafficRouterTest {
         lastUpdate().getTrafficList());
 
     router.setTraffic(split(candidate, 20));
-    // Traffic steps touch nothing but traffic: the template as read is not sent back.
-    assertEquals(List.of("traffic"), updates().get(updates().size() - 1).getUpdateMask()
+    // Traffic steps touch nothing but traffic (and the annotation recording it): the
+    // template as read is not sent back.
+    assertEquals(List.of("traffic", "annotations"), updates().get(updates().size() - 1).getUpdateMask()
         .getPathsList());
     // 20% of the 90% stable+candidate share is 18; blue keeps its 10% and its tag.
     assertEquals(List.of(blue, target(candidate, 18, TAG), target(stable, 72, "")),

@@ -94,9 +94,9 @@ class BoundedRolloutDocumentTest {
   @Test
   void theLargestAlertsAnyoneSendsLeaveTheRolloutSmallAndOperable() throws Exception {
     String build = Fixtures.text("cloudbuild/build-success.json");
-    BuildSucceeded b = ((Decoded.Accepted<BuildSucceeded>) new BuildNotificationDecoder()
-        .decode(message(build.getBytes(), Fixtures.buildAttributes(build), 1), "build:1"))
-        .value();
+    BuildSucceeded b = ((Decoded.Accepted<dev.canaryrun.gcp.decode.BuildRelease>)
+        new BuildNotificationDecoder().decode(message(build.getBytes(),
+            Fixtures.buildAttributes(build), 1), "build:1")).value().event();
     String id = service.onBuildSucceeded(b).rolloutId();
     IncidentDecoder incidents = new IncidentDecoder();
 
