@@ -25,6 +25,13 @@ public final class DeploymentContract {
       new Function("canaryrun-on-alert-fired", OnAlertFired.class, "canaryrun-alerts"),
       new Function("canaryrun-on-command", OnCommand.class, "canaryrun-commands"));
 
+  /**
+   * The chat notifier (terraform/notifications.tf, deployed only with chat targets): not a
+   * controller function, it reads the controller's lifecycle events.
+   */
+  public static final String NOTIFIER_NAME = "canaryrun-on-lifecycle-event";
+  public static final Class<OnLifecycleEvent> NOTIFIER_ENTRY_POINT = OnLifecycleEvent.class;
+
   /** Every topic of the contract, the controller's own included. */
   public static final List<String> TOPICS = List.of("cloud-builds", "canaryrun-ticks",
       "canaryrun-alerts", "canaryrun-commands", Env.DEFAULT_EVENTS_TOPIC);
