@@ -11,6 +11,7 @@ locals {
     "monitoring.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
+    "secretmanager.googleapis.com", # chat webhook URLs (notifications.tf)
     "storage.googleapis.com",
   ])
 }

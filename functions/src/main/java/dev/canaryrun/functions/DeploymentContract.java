@@ -27,6 +27,13 @@ public final class DeploymentContract {
       new Function("canaryrun-on-revision-created", OnRevisionCreated.class,
           "canaryrun-revisions"));
 
+  /**
+   * The chat notifier (terraform/notifications.tf, deployed only with chat targets): not a
+   * controller function, it reads the controller's lifecycle events.
+   */
+  public static final String NOTIFIER_NAME = "canaryrun-on-lifecycle-event";
+  public static final Class<OnLifecycleEvent> NOTIFIER_ENTRY_POINT = OnLifecycleEvent.class;
+
   /** Every topic of the contract, the controller's own included. */
   public static final List<String> TOPICS = List.of("cloud-builds", "canaryrun-ticks",
       "canaryrun-alerts", "canaryrun-commands", "canaryrun-revisions", Env.DEFAULT_EVENTS_TOPIC);

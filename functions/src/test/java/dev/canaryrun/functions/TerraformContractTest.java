@@ -60,9 +60,15 @@ class TerraformContractTest {
       assertEquals(f.entryPointName(), b.get("entry_point"), f.name() + " entry_point");
       assertEquals(f.topic(), b.get("topic"), f.name() + " trigger topic");
     }
-    long declared = blocks.stream().filter(b -> b.containsKey("entry_point")).count();
+    String notifier = DeploymentContract.NOTIFIER_ENTRY_POINT.getName();
+    long declared = blocks.stream().filter(b -> b.containsKey("entry_point")
+        && !notifier.equals(b.get("entry_point"))).count();
     assertEquals(DeploymentContract.FUNCTIONS.size(), declared,
         "Terraform declares functions the Java side does not know");
+    assertTrue(terraform.contains("entry_point = \"" + notifier + "\""),
+        "a Terraform function runs the chat notifier");
+    assertTrue(terraform.contains("name        = \"" + DeploymentContract.NOTIFIER_NAME + "\""),
+        "the notifier function is named " + DeploymentContract.NOTIFIER_NAME);
   }
 
   @Test

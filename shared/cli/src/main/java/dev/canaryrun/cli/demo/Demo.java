@@ -284,7 +284,9 @@ public final class Demo {
   private DemoBackend backend() {
     System.setProperty(Emulators.LOG_DIR_PROPERTY,
         options.logDir().resolve("emulators").toString());
-    Emulators emulators = track(Emulators.shared());
+    Emulators emulators = Emulators.shared();
+    // stopShared, not close: a later shared() in this JVM (the next test) starts new ones.
+    track((AutoCloseable) Emulators::stopShared);
     return DemoBackend.emulators(emulators, PROJECT, scenario, clock);
   }
 
