@@ -85,9 +85,15 @@ public sealed interface RolloutEvent {
    * A timer tick. {@code expectedStep} is set on targeted follow-up ticks (stale when the
    * rollout has moved on). {@code judgement} is the judge's verdict on the buckets that became
    * final since the last tick; null when the rollout is not being judged.
+   * {@code newerRollout} names a later rollout of the same service when the tick found one (an
+   * ended rollout's split is then the newer rollout's to set); null when none or not looked up.
    */
-  record Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement)
-      implements RolloutEvent {}
+  record Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement,
+      String newerRollout) implements RolloutEvent {
+    public Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement) {
+      this(eventId, occurredAt, expectedStep, judgement, null);
+    }
+  }
 
   /** A Cloud Monitoring incident opened on a revision of the service. */
   record AlertFired(String eventId, Instant occurredAt, String incidentId, String revision,

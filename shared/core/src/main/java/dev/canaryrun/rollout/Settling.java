@@ -34,7 +34,17 @@ final class Settling {
   }
 
   static Decision tick(Rollout r, Tick e, Instant now) {
-    if (r.settleAt() == null || r.traffic().pending() || now.isBefore(r.settleAt())) {
+    if (r.settleAt() == null || r.traffic().pending()) {
+      return Decision.noop(r);
+    }
+    if (e.newerRollout() != null) {
+      // A newer rollout of the service sets its split now (this candidate may well be its
+      // stable revision at 95%): checking, let alone re-applying, this one's would undo it.
+      return transition(r, r.settlingAt(null), e, now, CONTROLLER, "rollout "
+          + e.newerRollout() + " of " + r.service() + " owns its traffic now: nothing left to"
+          + " check for this one", null, List.of());
+    }
+    if (now.isBefore(r.settleAt())) {
       return Decision.noop(r);
     }
     return Decision.changed(r,

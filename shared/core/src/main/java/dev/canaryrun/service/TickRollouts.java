@@ -64,6 +64,7 @@ final class TickRollouts implements AutoCloseable {
         .filter(r -> r.state().judged() && r.judge() != null && r.stableRevision() != null)
         .toList();
     Map<String, MetricsWindow> windows = metrics.collect(judged, now);
+    Map<String, String> newer = newerRollouts(rollouts);
     List<Future<HandleResult>> futures = new ArrayList<>();
     for (Rollout r : rollouts) {
       MetricsWindow w = windows.get(r.id());
@@ -72,9 +73,25 @@ final class TickRollouts implements AutoCloseable {
       futures.add(pool.submit(() -> loop.apply(r.id(), r, Work.building(fresh -> new Tick(
           t.eventId(), t.occurredAt(), t.expectedStep(),
           w != null && fresh.state().judged() && fresh.judge() != null
-              ? w.judge(judge, fresh) : null)))));
+              ? w.judge(judge, fresh) : null, newer.get(r.id()))))));
     }
     return collect(futures);
+  }
+
+  /**
+   * For each ended rollout still settling, the service's latest rollout when that is another
+   * one: one pointer read per such rollout, and they are few (a 10-minute window each).
+   */
+  private Map<String, String> newerRollouts(List<Rollout> rollouts) {
+    Map<String, String> newer = new java.util.HashMap<>();
+    for (Rollout r : rollouts) {
+      if (r.state().terminal() && r.settleAt() != null) {
+        store.pointer(r.service()).map(RolloutStore.ServicePointer::lastRolloutId)
+            .filter(last -> !last.equals(r.id()))
+            .ifPresent(last -> newer.put(r.id(), last));
+      }
+    }
+    return newer;
   }
 
   /**

@@ -261,4 +261,14 @@ class RolloutMachineTest {
     assertTrue(d.effects().stream().noneMatch(Effect.SetTraffic.class::isInstance),
         "canaryrun does not fight the change");
   }
+
+  @Test
+  void anEndedRolloutLeavesTheSplitToANewerRolloutOfItsService() {
+    Rollout promoted = Rollouts.in(RolloutState.PROMOTED);
+    Decision d = MACHINE.decide(promoted, new RolloutEvent.Tick("t", T0, null, null,
+        "checkout-newer"), T0);
+    assertTrue(d.effects().isEmpty(), "no observation, no re-applied 100%: " + d.effects());
+    assertFalse(d.next().active());
+    assertTrue(d.audit().get(0).message().contains("checkout-newer"));
+  }
 }
