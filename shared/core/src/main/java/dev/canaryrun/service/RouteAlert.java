@@ -45,6 +45,7 @@ final class RouteAlert {
         ? new AlertFired(a.eventId(), a.occurredAt(), a.incidentId(), a.revision(), a.policyName(),
             a.summary())
         : new AlertResolved(a.eventId(), a.occurredAt(), a.incidentId(), a.revision());
-    return loop.apply(target, null, Work.of(e));
+    // The rollout just read is the loop's first load: a concurrent save makes it read again.
+    return loop.apply(target, inFlight.orElse(null), Work.of(e));
   }
 }

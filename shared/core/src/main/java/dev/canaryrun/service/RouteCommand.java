@@ -68,12 +68,14 @@ final class RouteCommand {
       return rejected(null, what + "service " + c.service() + " has no rollout "
           + (historical ? "" : "in flight"), c.eventId());
     }
-    if (!ofService(target, c.service())) {
+    Optional<Rollout> found = ofService(target, c.service());
+    if (found.isEmpty()) {
       return rejected(target, what + "no rollout " + target + " of service " + c.service(),
           c.eventId());
     }
     ServiceRollouts rollouts = ServiceRollouts.of(inFlight, latest);
-    return loop.apply(target, null, Work.of(new Command(c.eventId(), c.occurredAt(), c.command(),
+    // The rollout just read is the loop's first load: a concurrent save makes it read again.
+    return loop.apply(target, found.get(), Work.of(new Command(c.eventId(), c.occurredAt(), c.command(),
         c.actor(), c.reason(), c.expiresAt(), c.atExpiry(), rollouts)));
   }
 
@@ -94,15 +96,17 @@ final class RouteCommand {
     }
     String target = rolloutId != null ? rolloutId
         : store.pointer(service).map(ServicePointer::activeRolloutId).orElse(null);
-    if (target == null || !ofService(target, service)) {
+    Optional<Rollout> found = target == null ? Optional.empty() : ofService(target, service);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(loop.apply(target, null, Work.of(
+    return Optional.of(loop.apply(target, found.get(), Work.of(
         new RefusedCommand(eventId, occurredAt, refusal, actor, problem))));
   }
 
-  private boolean ofService(String rolloutId, String service) {
-    return store.find(rolloutId).map(Rollout::service).filter(service::equals).isPresent();
+  /** The rollout, when it exists and belongs to {@code service}. */
+  private Optional<Rollout> ofService(String rolloutId, String service) {
+    return store.find(rolloutId).filter(r -> r.service().equals(service));
   }
 
   private static HandleResult rejected(String rolloutId, String message, String eventId) {
