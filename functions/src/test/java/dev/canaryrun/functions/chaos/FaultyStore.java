@@ -39,4 +39,9 @@ record FaultyStore(RolloutStore real, Faults faults) implements RolloutStore {
   public List<AuditEntry> audit(String rolloutId) {
     return real.audit(rolloutId);
   }
+
+  @Override
+  public List<dev.canaryrun.report.EvidencePoint> evidence(String rolloutId) {
+    return real.evidence(rolloutId);
+  }
 }

@@ -51,6 +51,37 @@ public record LatencyHistogram(List<Double> bounds, List<Long> counts) {
     return n;
   }
 
+  /**
+   * The {@code q}-quantile in milliseconds, interpolated linearly inside its bucket as Cloud
+   * Monitoring's percentile aligners do (the underflow bucket starts at 0; in the overflow
+   * bucket only its lower bound is known, and that is what is returned). NaN when empty.
+   * For pictures (the dashboard), not for judging: the judge counts whole buckets.
+   */
+  public double quantile(double q) {
+    if (!(q >= 0 && q <= 1)) {
+      throw new IllegalArgumentException("quantile must be in [0, 1], got " + q);
+    }
+    long total = total();
+    if (total == 0) {
+      return Double.NaN;
+    }
+    double rank = q * total;
+    long seen = 0;
+    for (int i = 0; i < counts.size(); i++) {
+      long c = counts.get(i);
+      if (c > 0 && seen + c >= rank) {
+        if (i == bounds.size()) {
+          return bounds.isEmpty() ? Double.NaN : bounds.get(i - 1);
+        }
+        double lower = i == 0 ? 0 : bounds.get(i - 1);
+        double upper = bounds.get(i);
+        return lower + (upper - lower) * Math.max(0, rank - seen) / c;
+      }
+      seen += c;
+    }
+    return bounds.isEmpty() ? Double.NaN : bounds.get(bounds.size() - 1);
+  }
+
   /** Bucket-wise sum; both histograms must share bounds (the same metric always does). */
   public LatencyHistogram plus(LatencyHistogram o) {
     if (o.total() == 0 && o.bounds.isEmpty()) {

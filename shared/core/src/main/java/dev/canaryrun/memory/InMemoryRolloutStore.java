@@ -2,6 +2,7 @@ package dev.canaryrun.memory;
 
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.SaveOutcome;
+import dev.canaryrun.report.EvidencePoint;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
   private final Clock clock;
   private final Map<String, Rollout> rollouts = new HashMap<>();
   private final Map<String, List<AuditEntry>> audits = new HashMap<>();
+  private final Map<String, List<EvidencePoint>> evidence = new HashMap<>();
   private final Map<String, Set<String>> processed = new HashMap<>();
   private final Map<String, ServicePointer> pointers = new HashMap<>();
   private int saves;
@@ -75,6 +77,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
     rollouts.put(next.id(), stored);
     processed.computeIfAbsent(next.id(), k -> new HashSet<>()).add(eventId);
     audits.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(audit);
+    EvidencePoint.between(current, stored, stored.updatedAt()).ifPresent(point ->
+        evidence.computeIfAbsent(next.id(), k -> new ArrayList<>()).add(point));
     String last = expectedVersion == 0 ? next.id() : p.lastRolloutId();
     // In flight = non-terminal (see RolloutStore.ServicePointer).
     String active = !next.state().terminal() ? next.id()
@@ -87,6 +91,11 @@ public final class InMemoryRolloutStore implements RolloutStore {
   @Override
   public synchronized List<AuditEntry> audit(String rolloutId) {
     return List.copyOf(audits.getOrDefault(rolloutId, List.of()));
+  }
+
+  @Override
+  public synchronized List<EvidencePoint> evidence(String rolloutId) {
+    return List.copyOf(evidence.getOrDefault(rolloutId, List.of()));
   }
 
   /** How many saves succeeded: lets tests prove a duplicate wrote nothing. */

@@ -1,5 +1,6 @@
 package dev.canaryrun.port;
 
+import dev.canaryrun.report.EvidencePoint;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * has not been processed for this rollout and that the stored version is
  * {@code expectedVersion} (0: the rollout must not exist yet), then writes the rollout with
  * version {@code expectedVersion + 1}, the processed-event record, the audit entries (numbered
- * after the existing ones, in order) and the service's pointers, and returns the rollout as
+ * after the existing ones, in order), the evidence point of a new verdict and the service's
+ * pointers, and returns the rollout as
  * stored. A save that brings a rollout to life (creates it, or takes a terminal one back to a
  * live state) while the service's pointer names another live rollout writes nothing and
  * answers {@link SaveResult#BUSY}: at most one live rollout per service, whoever races.
@@ -36,6 +38,12 @@ public interface RolloutStore {
 
   /** The audit trail in order. */
   List<AuditEntry> audit(String rolloutId);
+
+  /**
+   * Every verdict the rollout was saved with, in order ({@link EvidencePoint#between}: each
+   * save that brings a new verdict writes one, in the same transaction).
+   */
+  List<EvidencePoint> evidence(String rolloutId);
 
   /**
    * {@code services/{service}}: the rollout in flight (a non-terminal one, if any; a

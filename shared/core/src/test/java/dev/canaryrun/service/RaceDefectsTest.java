@@ -97,6 +97,11 @@ class RaceDefectsTest {
       public List<AuditEntry> audit(String id) {
         return memory.audit(id);
       }
+
+      @Override
+      public List<dev.canaryrun.report.EvidencePoint> evidence(String id) {
+        return memory.evidence(id);
+      }
     };
     service = new RolloutService(store,
         new InMemoryPolicyStore().watch(SVC, "europe-west1", RolloutPolicy.defaults()),

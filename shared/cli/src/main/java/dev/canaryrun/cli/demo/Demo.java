@@ -54,6 +54,8 @@ public final class Demo {
 
   /** Requests sent before the steady load, to get past the JIT's cold start (see burst). */
   static final int WARM_UP_REQUESTS = 1500;
+  /** Where {@code --keep} serves the dashboard (the CLI's default port). */
+  static final int DASHBOARD_PORT = 3100;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Cloud Scheduler's message: the tick of every active rollout. */
@@ -201,8 +203,15 @@ public final class Demo {
     summary.forEach(this::say);
     writeSummary(Summary.render(report, Integer.MAX_VALUE));
     if (options.keep()) {
-      exports = new DemoExports(backend.emulators().firestoreHost(),
-          backend.emulators().pubsubHost(), plane.endpoint(), PROJECT, scenario.region());
+      DemoExports local = new DemoExports(backend.emulators().firestoreHost(),
+          backend.emulators().pubsubHost(), plane.endpoint(), PROJECT, scenario.region(), null);
+      java.net.URI dashboard = null;
+      try { // the dashboard is a view: the demo's state stays there for the CLI without it
+        dashboard = track(local.startDashboard(clock, DASHBOARD_PORT)).uri();
+      } catch (java.io.IOException | RuntimeException e) {
+        say("  (the dashboard did not start: " + e.getMessage() + ")");
+      }
+      exports = local.withDashboard(dashboard);
       this.backend = backend;
       exports.lines().forEach(this::say);
     }

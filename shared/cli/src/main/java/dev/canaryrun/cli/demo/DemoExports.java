@@ -1,6 +1,8 @@
 package dev.canaryrun.cli.demo;
 
+import dev.canaryrun.cli.ops.LocalDashboard;
 import dev.canaryrun.functions.Env;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.Map;
  * lines to paste into another terminal.
  */
 public record DemoExports(String firestoreHost, String pubsubHost, String runEndpoint,
-    String project, String region) {
+    String project, String region, java.net.URI dashboard) {
 
   /** The variables, in the order they are printed. */
   public Map<String, String> env() {
@@ -20,9 +22,25 @@ public record DemoExports(String firestoreHost, String pubsubHost, String runEnd
     env.put(Env.FIRESTORE_EMULATOR_HOST, firestoreHost);
     env.put(Env.PUBSUB_EMULATOR_HOST, pubsubHost);
     env.put(Env.RUN_ENDPOINT, runEndpoint);
+    // The same local server answers Cloud Monitoring (the dashboard's charts read it).
+    env.put(Env.MONITORING_ENDPOINT, runEndpoint);
     env.put(Env.PROJECT, project);
     env.put(Env.REGION, region);
     return env;
+  }
+
+  public DemoExports withDashboard(java.net.URI uri) {
+    return new DemoExports(firestoreHost, pubsubHost, runEndpoint, project, region, uri);
+  }
+
+  /**
+   * The dashboard on {@code port} (any free port when taken), reading the demo's emulators
+   * and local Monitoring as {@code ./canaryrun dashboard} would with these exports.
+   */
+  LocalDashboard startDashboard(Clock clock, int port) throws java.io.IOException {
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.putAll(env());
+    return LocalDashboard.start(env, clock, port);
   }
 
   List<String> lines() {
@@ -32,6 +50,10 @@ public record DemoExports(String firestoreHost, String pubsubHost, String runEnd
         + " load. In another terminal:");
     env().forEach((k, v) -> out.add("export " + k + "=" + v));
     out.add("./canaryrun status      # then get, history, explain, pause, ... (--help)");
+    if (dashboard != null) {
+      out.add("The dashboard shows the releases: " + dashboard
+          + "  (or run ./canaryrun dashboard yourself)");
+    }
     out.add("Ctrl-C here stops everything.");
     return out;
   }

@@ -14,6 +14,15 @@ import dev.canaryrun.gcp.store.FirestoreRolloutHistory;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;
 import dev.canaryrun.port.RolloutHistory;
 import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.MetricsReader;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
+import dev.canaryrun.gcp.monitoring.MonitoringClients;
+import dev.canaryrun.gcp.store.FirestoreRolloutWatch;
+import com.google.cloud.monitoring.v3.MetricServiceClient;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * Run): Firestore through the controller's own {@link FirestoreRolloutStore}, commands to
  * {@code canaryrun-commands}, Cloud Run through the controller's traffic router.
  */
-final class OperatorBackend implements AutoCloseable {
+public final class OperatorBackend implements AutoCloseable {
   /** The topic OnCommand is triggered by, as Terraform deploys it. */
   static final String COMMANDS_TOPIC = DeploymentContract.FUNCTIONS.stream()
       .filter(f -> f.entryPoint().equals(OnCommand.class)).findFirst().orElseThrow().topic();
@@ -38,31 +47,47 @@ final class OperatorBackend implements AutoCloseable {
   private PubSubClients pubsub;
   private Publisher publisher;
   private CloudRunClients run;
+  private MetricServiceClient monitoring;
 
-  OperatorBackend(OperatorConfig config, Clock clock) {
+  public OperatorBackend(OperatorConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
   }
 
-  OperatorConfig config() {
+  public OperatorConfig config() {
     return config;
   }
 
-  synchronized RolloutStore store() {
+  public synchronized RolloutStore store() {
     if (store == null) {
       store = new FirestoreRolloutStore(db(), clock);
     }
     return store;
   }
 
-  synchronized RolloutHistory history() {
+  public synchronized RolloutHistory history() {
     if (history == null) {
       history = new FirestoreRolloutHistory(db());
     }
     return history;
   }
 
-  private Firestore db() {
+  /** Live changes to every rollout document (the dashboard's push); close to stop. */
+  public synchronized AutoCloseable watchRollouts(Consumer<Rollout> onChange,
+      Consumer<RuntimeException> onError) {
+    return new FirestoreRolloutWatch(db()).start(onChange, onError);
+  }
+
+  /** Cloud Monitoring through the controller's own reader (the dashboard's charts). */
+  public synchronized MetricsReader metrics() {
+    if (monitoring == null) {
+      monitoring = MonitoringClients.create(Optional.ofNullable(config.monitoringEndpoint()),
+          Duration.ofSeconds(15), 2);
+    }
+    return new CloudMonitoringMetricsReader(monitoring, config.projectId());
+  }
+
+  private synchronized Firestore db() {
     if (db == null) {
       db = FirestoreClients.create(config.projectId(), config.database(), config.firestoreHost());
     }
@@ -77,7 +102,7 @@ final class OperatorBackend implements AutoCloseable {
   }
 
   /** Publishes the command and waits for Pub/Sub's message id. */
-  String publish(CommandMessage command) {
+  public String publish(CommandMessage command) {
     try {
       synchronized (this) {
         if (publisher == null) {
@@ -122,6 +147,9 @@ final class OperatorBackend implements AutoCloseable {
     }
     if (run != null) {
       run.close();
+    }
+    if (monitoring != null) {
+      monitoring.close();
     }
     if (db != null) {
       try {

@@ -16,13 +16,14 @@ import java.util.Optional;
  *   <li>emulators: {@code FIRESTORE_EMULATOR_HOST}, {@code PUBSUB_EMULATOR_HOST} (the
  *       standard variables of the Google client libraries); Cloud Run:
  *       {@code CANARYRUN_RUN_ENDPOINT} (a plaintext local control plane), else the real API;
- *       Firestore database: {@code CANARYRUN_DATABASE}, else (default).
+ *       Firestore database: {@code CANARYRUN_DATABASE}, else (default); Cloud Monitoring (the
+ *       dashboard's charts): {@code CANARYRUN_MONITORING_ENDPOINT}, else the real API.
  * </ul>
  *
  * @param region null when none is configured
  */
-record OperatorConfig(String projectId, String region, String database, String firestoreHost,
-    String pubsubHost, String runEndpoint) {
+public record OperatorConfig(String projectId, String region, String database,
+    String firestoreHost, String pubsubHost, String runEndpoint, String monitoringEndpoint) {
 
   static OperatorConfig resolve(String projectFlag, String regionFlag, Map<String, String> env,
       GcloudConfig gcloud) {
@@ -35,11 +36,11 @@ record OperatorConfig(String projectId, String region, String database, String f
     String region = first(regionFlag, env.get(Env.REGION), gcloud.get("run/region").orElse(null));
     return new OperatorConfig(project, region, first(env.get(Env.DATABASE)),
         first(env.get(Env.FIRESTORE_EMULATOR_HOST)), first(env.get(Env.PUBSUB_EMULATOR_HOST)),
-        first(env.get(Env.RUN_ENDPOINT)));
+        first(env.get(Env.RUN_ENDPOINT)), first(env.get(Env.MONITORING_ENDPOINT)));
   }
 
   /** True when Firestore is the emulator: then identities are local ones, not Google's. */
-  boolean emulated() {
+  public boolean emulated() {
     return firestoreHost != null;
   }
 

@@ -18,13 +18,13 @@ import java.util.Map;
  * names of the Firestore documents (docs/CONTRACT.md), times in RFC 3339, so that a script
  * reads the same fields the console shows.
  */
-final class RolloutJson {
+public final class RolloutJson {
   static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   private RolloutJson() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -33,7 +33,7 @@ final class RolloutJson {
   }
 
   /** On one line (a stream of documents, one per line). */
-  static String compact(Object value) {
+  public static String compact(Object value) {
     try {
       return new ObjectMapper().writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -41,7 +41,7 @@ final class RolloutJson {
     }
   }
 
-  static Map<String, Object> rollout(Rollout r) {
+  public static Map<String, Object> rollout(Rollout r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
     m.put("service", r.service());
@@ -77,7 +77,7 @@ final class RolloutJson {
     return m;
   }
 
-  static Map<String, Object> step(Step s) {
+  public static Map<String, Object> step(Step s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("percent", s.percent());
     m.put("minDwellSeconds", s.minDwell().toSeconds());
@@ -85,7 +85,7 @@ final class RolloutJson {
     return m;
   }
 
-  static Map<String, Object> audit(AuditEntry a) {
+  public static Map<String, Object> audit(AuditEntry a) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("at", text(a.at()));
     m.put("cause", a.cause());
@@ -100,11 +100,11 @@ final class RolloutJson {
     return m;
   }
 
-  static List<Map<String, Object>> audit(List<AuditEntry> trail) {
+  public static List<Map<String, Object>> audit(List<AuditEntry> trail) {
     return trail.stream().map(RolloutJson::audit).toList();
   }
 
-  static Map<String, Object> verdict(Verdict v) {
+  public static Map<String, Object> verdict(Verdict v) {
     if (v == null) {
       return null;
     }
@@ -127,7 +127,7 @@ final class RolloutJson {
     return m;
   }
 
-  static String text(Instant t) {
+  public static String text(Instant t) {
     return t == null ? null : t.toString();
   }
 }

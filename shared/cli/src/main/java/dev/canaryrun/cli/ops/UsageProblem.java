@@ -1,7 +1,7 @@
 package dev.canaryrun.cli.ops;
 
 /** A command line the CLI cannot act on (exit code 2): the message says what to change. */
-final class UsageProblem extends RuntimeException {
+public final class UsageProblem extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   UsageProblem(String message) {

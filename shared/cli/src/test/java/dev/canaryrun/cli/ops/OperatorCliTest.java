@@ -9,6 +9,7 @@ import com.google.cloud.firestore.Firestore;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import dev.canaryrun.cli.SlowRollouts;
 import dev.canaryrun.cli.demo.Demo;
 import dev.canaryrun.cli.demo.DemoOptions;
 import dev.canaryrun.cli.demo.DemoReport;
@@ -278,38 +279,11 @@ class OperatorCliTest {
 
   /** A healthy build under a policy with long dwells: it stays at step 1 while we steer it. */
   private String startSlowRollout() throws Exception {
-    String region = env.get("CANARYRUN_REGION");
-    db.collection("policies").document(SERVICE).set(Map.of("region", region, "policy",
-        "{\"steps\": [{\"percent\": 10, \"minDwellSeconds\": 3600}, {\"percent\": 50, "
-            + "\"minDwellSeconds\": 3600}], \"metrics\": {\"alignmentPeriodSeconds\": 1, "
-            + "\"ingestDelaySeconds\": 1}, \"smokeCheck\": {\"path\": \"/\", \"attempts\": 3, "
-            + "\"timeoutSeconds\": 2}}")).get();
-    String buildId = UUID.randomUUID().toString();
-    String project = env.get("CANARYRUN_PROJECT");
-    try (PubSubClients pubsub = PubSubClients.emulator(project, env.get("PUBSUB_EMULATOR_HOST"))) {
-      Publisher p = pubsub.publisher("cloud-builds", false);
-      p.publish(PubsubMessage.newBuilder().setData(ByteString.copyFrom(CloudBuildMessages
-          .success(project, buildId, SERVICE, region,
-              "localhost/demo/checkout:v5-err0.03-lat50ms-sigma0.5", Instant.now())))
-          .putAllAttributes(CloudBuildMessages.attributes(buildId, "SUCCESS")).build())
-          .get(10, TimeUnit.SECONDS);
-      p.shutdown();
-    }
-    String id = RolloutIds.forBuild(SERVICE, buildId);
-    awaitState(id, RolloutState.CANARY);
-    return id;
+    return SlowRollouts.start(env, db, store, SERVICE,
+        "localhost/demo/checkout:v5-err0.03-lat50ms-sigma0.5");
   }
 
   private void awaitState(String id, RolloutState state) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    Optional<Rollout> r = Optional.empty();
-    while (Instant.now().isBefore(deadline)) {
-      r = store.find(id);
-      if (r.isPresent() && r.get().state() == state && r.get().traffic().applied()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(id + " never reached " + state + ": " + r);
+    SlowRollouts.awaitState(store, id, state);
   }
 }

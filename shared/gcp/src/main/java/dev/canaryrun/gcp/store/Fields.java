@@ -79,6 +79,10 @@ final class Fields {
     return values.get(name) == null ? fallback : number(name).longValue();
   }
 
+  double doubleValue(String name) {
+    return number(name).doubleValue();
+  }
+
   int intValue(String name) {
     return Math.toIntExact(longValue(name));
   }

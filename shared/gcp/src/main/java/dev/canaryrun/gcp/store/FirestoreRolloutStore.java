@@ -17,6 +17,7 @@ import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.report.EvidencePoint;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutState;
@@ -53,6 +54,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
 
   static final String ROLLOUTS = "rollouts";
   static final String AUDIT = "audit";
+  static final String EVIDENCE = "evidence";
   static final String EVENTS = "events";
   static final String SERVICES = "services";
   static final String ACTIVE_ROLLOUT_ID = "activeRolloutId";
@@ -145,8 +147,8 @@ public final class FirestoreRolloutStore implements RolloutStore {
     }
     boolean revives = !next.state().terminal() && (!stored.exists()
         || storedFields.enumValue("state", RolloutState.class).terminal());
-    Write write = new Write(rollout, event, service, next, expectedVersion, eventId, entries,
-        stored.exists() ? stored.getUpdateTime() : null,
+    Write write = new Write(rollout, event, service, next, previous(stored), expectedVersion,
+        eventId, entries, stored.exists() ? stored.getUpdateTime() : null,
         stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0, revives);
     TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder()
         .setNumberOfAttempts(TRANSACTION_ATTEMPTS).build();
@@ -201,7 +203,8 @@ public final class FirestoreRolloutStore implements RolloutStore {
    * {@code storedAt} (absent when null), so the whole save commits or nothing does.
    */
   private record Write(DocumentReference rolloutRef, DocumentReference eventRef,
-      DocumentReference serviceRef, Rollout next, long expectedVersion, String eventId,
+      DocumentReference serviceRef, Rollout next, Rollout previous, long expectedVersion,
+      String eventId,
       List<AuditEntry> audit, Timestamp storedAt, long auditCount, boolean revives) {
 
     SaveOutcome run(Transaction tx, Instant now) throws Exception {
@@ -236,6 +239,10 @@ public final class FirestoreRolloutStore implements RolloutStore {
         tx.set(rolloutRef.collection(AUDIT).document(DocumentIds.auditSeq(seq)),
             AuditDocument.write(audit.get(i), seq));
       }
+
+      EvidencePoint.between(previous, saved, now).ifPresent(point -> tx.set(
+          rolloutRef.collection(EVIDENCE).document(DocumentIds.auditSeq(saved.version())),
+          EvidenceDocument.write(point)));
 
       Map<String, Object> pointerUpdate = pointerUpdate(saved, expectedVersion, active);
       if (!pointerUpdate.isEmpty()) {
@@ -282,6 +289,38 @@ public final class FirestoreRolloutStore implements RolloutStore {
       }
     }
     return entries;
+  }
+
+  @Override
+  public List<EvidencePoint> evidence(String rolloutId) {
+    CollectionReference evidence = rollouts().document(rolloutId).collection(EVIDENCE);
+    QuerySnapshot result = FirestoreCalls.await("read the evidence of rollouts/" + rolloutId,
+        evidence.orderBy(FieldPath.documentId()).get());
+    List<EvidencePoint> points = new ArrayList<>();
+    for (QueryDocumentSnapshot doc : result.getDocuments()) {
+      try {
+        points.add(EvidenceDocument.read(doc.getReference().getPath(), doc.getData()));
+      } catch (RuntimeException e) {
+        throw new PermanentFailure("unreadable evidence point: " + e.getMessage(), e);
+      }
+    }
+    return points;
+  }
+
+  /**
+   * The stored rollout, to tell whether a save brings a new verdict; null when there is none
+   * or it cannot be read (then the save's point is written: a picture may repeat a verdict,
+   * the save itself is never refused for it).
+   */
+  private static Rollout previous(DocumentSnapshot stored) {
+    if (!stored.exists()) {
+      return null;
+    }
+    try {
+      return read(stored);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private CollectionReference rollouts() {

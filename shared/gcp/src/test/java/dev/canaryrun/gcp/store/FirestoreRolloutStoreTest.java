@@ -18,6 +18,7 @@ import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.port.RolloutStore.ServicePointer;
 import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.report.EvidencePoint;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutState;
@@ -67,6 +68,42 @@ class FirestoreRolloutStoreTest {
     assertEquals(r.stored(1, NOW), saved.stored(), "save returns the rollout as stored");
     assertEquals(saved.stored(), store.find(r.id()).orElseThrow());
     assertEquals(audit, store.audit(r.id()));
+  }
+
+  @Test
+  void eachNewVerdictAddsOneEvidencePointAndARedeliveryNone() {
+    Rollout r = simple("svc-ev", "svc", RolloutState.CANARY, TrafficIntent.desired(10), T0);
+    store.save(r, 0, "e1", List.of());
+    Verdict first = judged(0.8, 3.0);
+    store.save(r.withJudge(null, first), 1, "tick-1", List.of());
+    store.save(r.withJudge(null, first).withTraffic(TrafficIntent.desired(10).markApplied()), 2,
+        "applied", List.of()); // same verdict: no point
+    Verdict second = judged(140.0, 0.5);
+    assertEquals(SaveResult.SAVED, saveResult(r.withJudge(null, second), 3, "tick-2", List.of()));
+    assertEquals(SaveResult.DUPLICATE, saveResult(r.withJudge(null, judged(9, 9)), 4, "tick-2",
+        List.of()));
+
+    List<EvidencePoint> points = store.evidence(r.id());
+    assertEquals(2, points.size(), points::toString);
+    EvidencePoint.Test errors = points.get(1).tests().get(0);
+    assertEquals("errors", errors.name());
+    assertEquals(140.0, errors.eFail());
+    assertEquals(105.0, errors.failThreshold());
+    assertEquals(Outcome.FAIL, points.get(1).outcome());
+    assertTrue(Double.isNaN(points.get(1).tests().get(1).ePass()), "latency has no pass side here");
+    assertEquals(10, points.get(0).candidatePercent());
+    assertEquals(NOW, points.get(0).at());
+    assertEquals(List.of(), store.evidence("nope"));
+  }
+
+  private static Verdict judged(double eFail, double ePass) {
+    return new Verdict(eFail > 105 ? Outcome.FAIL : Outcome.INCONCLUSIVE, "judged", List.of(
+        new dev.canaryrun.judge.Check("errors", Outcome.INCONCLUSIVE, "e", java.util.Map.of(
+            "eFail", eFail, "failThreshold", 105.0, "ePass", ePass, "passThreshold", 100.0)),
+        new dev.canaryrun.judge.Check("latency-p90", Outcome.INCONCLUSIVE, "e", java.util.Map.of(
+            "eFail", 1.0, "failThreshold", 6000.0)),
+        new dev.canaryrun.judge.Check("guardrail", Outcome.PASS, "rule", java.util.Map.of(
+            "canaryRate", 0.01))));
   }
 
   @Test

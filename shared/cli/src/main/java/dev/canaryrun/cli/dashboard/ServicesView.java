@@ -1,0 +1,73 @@
+package dev.canaryrun.cli.dashboard;
+
+import dev.canaryrun.port.RolloutHistory;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.rollout.Rollout;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/services}: every watched service with its rollout in flight (state, step,
+ * share, last verdict, time in step) and its finished rollouts, newest first, with how each
+ * ended and how long it took.
+ */
+final class ServicesView {
+  static final int FINISHED_SHOWN = 10;
+
+  private ServicesView() {}
+
+  static Map<String, Object> of(String project, RolloutStore store, RolloutHistory history,
+      Instant now) {
+    List<Map<String, Object>> services = new ArrayList<>();
+    for (String service : history.services()) {
+      String activeId = store.pointer(service).map(p -> p.activeRolloutId()).orElse(null);
+      Map<String, Object> current = null;
+      List<Map<String, Object>> finished = new ArrayList<>();
+      for (Rollout r : history.ofService(service, FINISHED_SHOWN + 1)) {
+        if (r.id().equals(activeId) || (!r.ended() && current == null)) {
+          current = summary(r, now);
+        } else if (finished.size() < FINISHED_SHOWN) {
+          finished.add(summary(r, now));
+        }
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("service", service);
+      m.put("current", current);
+      m.put("finished", finished);
+      services.add(m);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("project", project);
+    m.put("now", now.toString());
+    m.put("services", services);
+    return m;
+  }
+
+  static Map<String, Object> summary(Rollout r, Instant now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("state", r.state().name());
+    m.put("ended", r.ended());
+    m.put("image", r.image());
+    m.put("stepIndex", r.stepIndex());
+    m.put("steps", r.policy().steps().size());
+    m.put("candidatePercent", r.traffic().candidatePercent());
+    m.put("applied", r.traffic().applied());
+    m.put("stableRevision", r.stableRevision());
+    m.put("candidateRevision", r.candidateRevision());
+    m.put("verdict", r.lastVerdict() == null ? null : Map.of(
+        "outcome", r.lastVerdict().outcome().name(), "summary", r.lastVerdict().summary()));
+    m.put("reason", r.reason());
+    m.put("stateSince", r.stateSince().toString());
+    m.put("secondsInState", Duration.between(r.stateSince(), now).toSeconds());
+    m.put("createdAt", r.createdAt().toString());
+    m.put("durationSeconds", Duration.between(r.createdAt(), r.ended() ? r.updatedAt() : now)
+        .toSeconds());
+    m.put("paused", r.pause() != null);
+    return m;
+  }
+}
