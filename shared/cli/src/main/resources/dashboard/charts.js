@@ -14,7 +14,8 @@ const charts = (() => {
     const lo = Math.floor(Math.log10(min)), hi = Math.ceil(Math.log10(max));
     const step = Math.max(1, Math.ceil((hi - lo) / 7));
     const out = [];
-    for (let d = lo; d <= hi; d += step) out.push(Math.pow(10, d));
+    // Multiples of the step, so the labels read 1e-6, 1, 1e6 ... rather than odd decades.
+    for (let d = Math.floor(lo / step) * step; d <= hi; d += step) out.push(Math.pow(10, d));
     return out;
   }
 

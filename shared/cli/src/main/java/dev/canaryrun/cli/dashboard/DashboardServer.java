@@ -125,7 +125,7 @@ public final class DashboardServer implements AutoCloseable {
           backend.history(), clock.instant()));
     } else if (path.startsWith("/api/rollouts/")) {
       String id = decode(path.substring("/api/rollouts/".length()));
-      var view = RolloutView.of(id, backend.store(), backend.metrics(), clock.instant());
+      var view = RolloutView.of(id, backend.store(), backend::metrics, clock.instant());
       if (view.isEmpty()) {
         Exchanges.error(ex, 404, "no rollout '" + id + "' in project "
             + backend.config().projectId());

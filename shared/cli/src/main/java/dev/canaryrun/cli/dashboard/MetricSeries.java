@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The rollout page's metric charts: canary and stable per bucket (a minute in production; the
@@ -29,7 +30,7 @@ final class MetricSeries {
 
   private MetricSeries() {}
 
-  static Map<String, Object> of(Rollout r, MetricsReader reader, Instant now) {
+  static Map<String, Object> of(Rollout r, Supplier<MetricsReader> reader, Instant now) {
     Duration alignment = r.policy().metrics().alignmentPeriod();
     Instant start = floor(r.createdAt(), alignment);
     Instant end = r.ended() ? r.updatedAt().plus(alignment) : now;
@@ -52,7 +53,7 @@ final class MetricSeries {
     }
     Map<RevisionKey, List<MetricBucket>> read;
     try {
-      read = reader.read(new MetricsReader.Query(stable == null ? java.util.Set.of(canary)
+      read = reader.get().read(new MetricsReader.Query(stable == null ? java.util.Set.of(canary)
           : java.util.Set.of(canary, stable), start, end, alignment));
     } catch (RuntimeException e) {
       out.put("error", "Cloud Monitoring did not answer: " + e.getMessage());

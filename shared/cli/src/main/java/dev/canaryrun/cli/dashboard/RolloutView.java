@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/rollouts/{id}}: everything the rollout page draws, in one document: the
@@ -24,8 +25,9 @@ import java.util.Optional;
 final class RolloutView {
   private RolloutView() {}
 
-  static Optional<Map<String, Object>> of(String id, RolloutStore store, MetricsReader metrics,
-      Instant now) {
+  /** {@code metrics} is asked only for a rollout that exists (its client may fail to open). */
+  static Optional<Map<String, Object>> of(String id, RolloutStore store,
+      Supplier<MetricsReader> metrics, Instant now) {
     Optional<Rollout> found = store.find(id);
     if (found.isEmpty()) {
       return Optional.empty();
