@@ -25,6 +25,7 @@ import picocli.CommandLine.Unmatched;
     footer = {"  FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST  the emulators (else the real "
         + "services, Application Default Credentials)",
         "  CANARYRUN_RUN_ENDPOINT  a local Cloud Run control plane (plaintext gRPC host:port)",
+        "  CANARYRUN_MONITORING_ENDPOINT  a local Cloud Monitoring (the dashboard's charts)",
         "  CANARYRUN_PROJECT, CANARYRUN_REGION, CANARYRUN_DATABASE  defaults for --project, "
             + "--region, the Firestore database",
         "  CANARYRUN_ACTOR  your name against the emulators (default $USER@local)",

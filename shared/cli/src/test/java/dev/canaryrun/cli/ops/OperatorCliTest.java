@@ -180,6 +180,7 @@ class OperatorCliTest {
         new Case(List.of("promote", SERVICE, "--reason", "x", "--wait", "soon"), "soon"),
         new Case(List.of("rollback", SERVICE, "--reason", "x", "--to-revision", "r1"),
             "--to-revision needs --direct"),
+        new Case(List.of("dashboard", "--port", "70000"), "--port must be 0 to 65535"),
         new Case(List.of("frobnicate"), "frobnicate"))) {
       Result r = cli.run(c.args().toArray(String[]::new));
       assertEquals(2, r.code(), () -> c.args() + "\n" + r);
