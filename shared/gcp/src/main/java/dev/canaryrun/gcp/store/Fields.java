@@ -79,6 +79,11 @@ final class Fields {
     return values.get(name) == null ? fallback : number(name).longValue();
   }
 
+  /** A number that may be absent (null). */
+  Double optDouble(String name) {
+    return values.get(name) == null ? null : number(name).doubleValue();
+  }
+
   int intValue(String name) {
     return Math.toIntExact(longValue(name));
   }
