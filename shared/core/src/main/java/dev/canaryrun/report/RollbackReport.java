@@ -205,7 +205,8 @@ public record RollbackReport(String rolloutId, String service, String image,
   }
 
   private static void putIfPresent(Map<String, Object> m, String key, Object value) {
-    if (value != null) {
+    // NaN and infinities are not JSON numbers: left out like an absent value.
+    if (value != null && !(value instanceof Double d && !Double.isFinite(d))) {
       m.put(key, value);
     }
   }
