@@ -29,7 +29,8 @@ import java.util.Optional;
  * nothing, so the report exists exactly once per rollback.
  *
  * <p>The trail is read once per rollback, only when a decision's new state is ROLLED_BACK and
- * the stored state was not. It is read after the rollout, and entries are written in the
+ * the stored state was not: after Cloud Run confirmed 0%, so the read never delays taking
+ * traffic away from the candidate, only the record of it. It is read after the rollout, and entries are written in the
  * rollout's transaction, so it holds every entry up to the version the decision is based on;
  * a concurrent save makes this save CONFLICT and the loop decides (and reads) again. A failed
  * read is logged and the rollback recorded without its report: the report must never stand
