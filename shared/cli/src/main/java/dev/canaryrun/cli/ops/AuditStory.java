@@ -64,10 +64,10 @@ final class AuditStory {
   }
 
   static String source(Rollout r, boolean stored) {
-    // Say which: a stored report is what the engine wrote (and notified) at the rollback;
-    // a computed one is today's reading of the trail.
+    // Say which: a stored report is what was written (and, by the controller, notified) as
+    // the rollback was recorded; a computed one is today's reading of the trail.
     if (stored) {
-      return "written by the controller into the audit trail when Cloud Run confirmed 0%";
+      return "stored in the audit trail when the rollback was recorded";
     }
     return r.state() == RolloutState.ROLLED_BACK
         ? "computed from the audit trail (this rollback was recorded without a stored report)"

@@ -164,8 +164,8 @@ class OperatorCliTest {
     JsonNode explained = JSON.readTree(ok("explain", v3, "-o", "json").out());
     assertTrue(explained.path("rollbackReport").isArray(), explained::toString);
     // The controller stored it when Cloud Run confirmed 0%: explain prints that one.
-    assertTrue(explain.out().contains("source     written by the controller into the audit "
-        + "trail"), explain::toString);
+    assertTrue(explain.out().contains("source     stored in the audit trail when the rollback "
+        + "was recorded"), explain::toString);
     assertTrue(explained.path("rollbackReportStored").asBoolean(), explained::toString);
     assertEquals("JUDGE", explained.path("rollbackReportFields").path("trigger").path("cause")
         .asText(), explained::toString);
