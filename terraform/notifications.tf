@@ -1,4 +1,5 @@
-# Lifecycle events to chat (Slack incoming webhooks, Google Chat webhooks): one function,
+# Lifecycle events to chat (Slack incoming webhooks, Google Chat webhooks, Microsoft Teams
+# incoming webhooks): one function,
 # canaryrun-on-lifecycle-event, on canaryrun-events, apart from the controller so that a dead
 # webhook never delays a rollout decision. Each webhook URL is a Secret Manager secret
 # (a webhook URL is a credential); the function reads it as a secret environment variable.
@@ -7,7 +8,7 @@ variable "chat_notifications" {
   description = <<-EOT
     Chat targets of the lifecycle events; empty for none (no function is deployed).
     - name: a short id (letters, digits, -), also the secret's env var CANARYRUN_CHAT_URL_<NAME>
-    - kind: slack or google_chat
+    - kind: slack, google_chat or teams (a Teams incoming webhook: a MessageCard is posted)
     - webhook_secret: Secret Manager secret id (in this project) holding the webhook URL
     - events: event types to send (STARTED, STEP_ADVANCED, PAUSED, RESUMED, PROMOTED,
       ROLLING_BACK, ROLLED_BACK, SUPERSEDED, FAILED, STABLE_ALERT, COMMAND_REJECTED); empty: all
@@ -23,8 +24,8 @@ variable "chat_notifications" {
   default = []
 
   validation {
-    condition     = alltrue([for t in var.chat_notifications : contains(["slack", "google_chat"], t.kind)])
-    error_message = "chat_notifications[*].kind must be slack or google_chat."
+    condition     = alltrue([for t in var.chat_notifications : contains(["slack", "google_chat", "teams"], t.kind)])
+    error_message = "chat_notifications[*].kind must be slack, google_chat or teams."
   }
 
   validation {
@@ -77,7 +78,7 @@ resource "google_cloudfunctions2_function" "notifier" {
   project     = var.project_id
   location    = var.region
   name        = "canaryrun-on-lifecycle-event"
-  description = "Sends lifecycle events to the configured Slack / Google Chat webhooks."
+  description = "Sends lifecycle events to the configured Slack / Google Chat / Teams webhooks."
   labels      = local.labels
 
   build_config {

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * Lifecycle events ({@code canaryrun-events}) to people: each event goes to the chat targets
- * that want its type and service (Slack, Google Chat). It runs apart from the controller, on
+ * that want its type and service (Slack, Google Chat, Microsoft Teams), each in its own format. It runs apart from the controller, on
  * the controller's output topic, so a dead webhook can never delay or fail a rollout decision;
  * and it never throws (every event is acked), so a broken webhook cannot turn into Pub/Sub
  * redelivering the same event forever: {@link WebhookSender} retries transient failures a
@@ -61,10 +61,9 @@ public class OnLifecycleEvent implements CloudEventsFunction {
     }
     String type = body.path("type").asText("");
     String service = body.path("service").asText("");
-    String text = ChatMessage.text(body, projectId);
     for (ChatTarget t : targets) {
       if (t.wants(type, service)) {
-        WebhookSender.Delivery d = sender.send(t, ChatMessage.body(t.kind(), text));
+        WebhookSender.Delivery d = sender.send(t, ChatMessage.body(t.kind(), body, projectId));
         LOG.info(() -> type + " of " + body.path("rolloutId").asText() + " to " + t.name()
             + ": " + (d.delivered() ? "delivered" : "not delivered (" + d.problem() + ")")
             + " after " + d.attempts() + " attempt(s)");

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chat notifier against a local webhook server: what the message says, a retry on 503,
+ * The chat notifier against a local webhook server: what the message says (Slack, Google
+ * Chat, and a Teams MessageCard with the rollback report), a retry on 503,
  * one request only on 400, filters by type and service, and an event acked (never thrown)
  * when the webhook is dead or hangs.
  */
@@ -121,6 +122,41 @@ class OnLifecycleEventTest {
   }
 
   @Test
+  void aTeamsTargetGetsAMessageCardWithTheRollbackReport() throws Exception {
+    String report = "{\"rolloutId\":\"checkout-9f3c2b1a\",\"trigger\":{\"at\":"
+        + "\"2026-11-26T14:03:05.500Z\",\"cause\":\"JUDGE\",\"actor\":\"canaryrun\","
+        + "\"detail\":\"FAIL: canary 5xx 12/59 (20.3%) vs stable 18/541 (3.33%)\"},"
+        + "\"shares\":[{\"from\":\"2026-11-26T13:58:05Z\",\"percent\":5,\"lastedMillis\":"
+        + "301500}],\"maxPercent\":5,\"candidateServedMillis\":301500,\"requests\":59.0,"
+        + "\"excessBadRequests\":10.03,\"triggerToZeroMillis\":1500}";
+    String body = "{\"type\":\"ROLLED_BACK\",\"rolloutId\":\"checkout-9f3c2b1a\","
+        + "\"service\":\"checkout\",\"state\":\"ROLLED_BACK\",\"candidatePercent\":0,"
+        + "\"message\":\"rolled back: checkout-00041-abc serves 100%\",\"details\":"
+        + "{\"state\":\"ROLLED_BACK\",\"report\":" + report + "},\"at\":"
+        + "\"2026-11-26T14:03:07Z\"}";
+    notifier("[{\"name\":\"sre\",\"kind\":\"teams\",\"events\":[\"ROLLED_BACK\"]}]",
+        Map.of(ChatTargets.urlVariable("sre"), url("/webhookb2/sre")))
+        .accept(MessagePublished.event("shop-prod", "canaryrun-events", "canaryrun-events-chat",
+            body.getBytes(StandardCharsets.UTF_8), Map.of("type", "ROLLED_BACK"), "82",
+            Instant.parse("2026-11-26T14:03:07.100Z")));
+    assertEquals(1, received.size());
+    assertEquals("/webhookb2/sre", received.get(0)[0]);
+    JsonNode card = JSON.readTree(received.get(0)[1]);
+    assertEquals("MessageCard", card.path("@type").asText());
+    assertEquals("https://schema.org/extensions", card.path("@context").asText());
+    assertEquals("ROLLED_BACK checkout — rollout checkout-9f3c2b1a", card.path("summary").asText());
+    String text = card.path("text").asText();
+    for (String expected : List.of("**ROLLED_BACK** checkout", "**Rollback report**",
+        "trigger: judge (canaryrun, 2026-11-26T14:03:05.500Z): FAIL: canary 5xx 12/59 (20.3%)",
+        "served: 5 min 1 s, at most 5% of the traffic",
+        "requests: 59 served by the candidate as judged, 10 excess bad requests",
+        "recovery: trigger → 0% at Cloud Run in 1.50 s",
+        "[rollout checkout-9f3c2b1a](https://console.cloud.google.com/")) {
+      assertTrue(text.contains(expected), () -> "missing '" + expected + "' in " + text);
+    }
+  }
+
+  @Test
   void a503IsRetriedWithBackoffUntilItIsDelivered() {
     script.put("/flaky", new ArrayDeque<>(List.of(503, 503)));
     notifier("[{\"name\":\"oncall\",\"kind\":\"slack\"}]",
@@ -177,10 +213,10 @@ class OnLifecycleEventTest {
   @Test
   void aTargetWithoutItsSecretURLIsAConfigurationErrorNamingIt() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> notifier(
-        "[{\"name\":\"oncall\",\"kind\":\"slack\"},{\"name\":\"x\",\"kind\":\"teams\"}]",
+        "[{\"name\":\"oncall\",\"kind\":\"slack\"},{\"name\":\"x\",\"kind\":\"discord\"}]",
         Map.of(ChatTargets.urlVariable("x"), url("/x"))));
     assertTrue(e.getMessage().contains("oncall: no webhook URL in CANARYRUN_CHAT_URL_ONCALL"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("unknown chat kind 'teams'"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown chat kind 'discord'"), e.getMessage());
   }
 }

@@ -72,6 +72,20 @@ class TerraformContractTest {
   }
 
   @Test
+  void theChatKindsTerraformAcceptsAreTheOnesTheNotifierParses() {
+    Matcher m = Pattern.compile("contains\\(\\[([^\\]]*)\\], t\\.kind\\)").matcher(terraform);
+    assertTrue(m.find(), "terraform validates chat_notifications[*].kind");
+    List<String> terraformKinds = Pattern.compile("\"([a-z_]+)\"").matcher(m.group(1)).results()
+        .map(r -> r.group(1)).sorted().toList();
+    List<String> javaKinds = Stream.of(dev.canaryrun.gcp.notify.ChatTarget.Kind.values())
+        .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+    assertEquals(javaKinds, terraformKinds);
+    for (String kind : terraformKinds) {
+      dev.canaryrun.gcp.notify.ChatTarget.Kind.parse(kind); // what Terraform passes on parses
+    }
+  }
+
+  @Test
   void entryPointsAreRealClasses() throws Exception {
     for (DeploymentContract.Function f : DeploymentContract.FUNCTIONS) {
       // The runtime instantiates the entry point by name with its no-argument constructor.

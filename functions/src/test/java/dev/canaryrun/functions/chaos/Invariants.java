@@ -59,6 +59,7 @@ final class Invariants {
       }
       auditWithoutGaps(r, v);
       eachEventOnce(r, v);
+      eachRollbackReportedOnce(r, v);
     }
     ackedHaveTheirEffect(acked, v);
     return v;
@@ -105,6 +106,23 @@ final class Invariants {
     for (AuditEntry a : trails.get(r.id())) {
       if (!seen.add(a.cause())) {
         v.add(r.id() + " audited event " + a.cause() + " twice");
+      }
+    }
+  }
+
+  /**
+   * The entry into ROLLED_BACK carries the rollback report, and no other entry does: written
+   * with the transition, whatever was redelivered or lost (the trail read is not faulted, so a
+   * missing report here is the engine's, not the best-effort path's).
+   */
+  private void eachRollbackReportedOnce(Rollout r, List<String> v) {
+    for (AuditEntry a : trails.get(r.id())) {
+      if (a.endsRollback() && a.report() == null) {
+        v.add(r.id() + " rolled back (" + a.cause() + ") without its report");
+      } else if (!a.endsRollback() && a.report() != null) {
+        v.add(r.id() + " has a rollback report on " + a.eventType() + " " + a.cause());
+      } else if (a.report() != null && !a.report().rolloutId().equals(r.id())) {
+        v.add(r.id() + " carries the report of " + a.report().rolloutId());
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.canaryrun.rollout;
 
 import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.report.RollbackReport;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,6 +13,10 @@ import java.util.Objects;
  * @param trafficBefore candidate percent before
  * @param trafficAfter candidate percent desired after (equal to before when traffic is untouched)
  * @param verdict the verdict behind an automatic decision; null otherwise
+ * @param report on the entry that ends a rollback (the transition into ROLLED_BACK), the
+ *     rollback's report as the engine assembled it from the audit trail; null otherwise. The
+ *     machine never sets it (it does not see the trail): the service layer attaches it before
+ *     the save, so the report is written in the same transaction as the transition, once.
  */
 public record AuditEntry(
     Instant at,
@@ -23,7 +28,8 @@ public record AuditEntry(
     int trafficBefore,
     int trafficAfter,
     String message,
-    Verdict verdict) {
+    Verdict verdict,
+    RollbackReport report) {
 
   public AuditEntry {
     Objects.requireNonNull(at, "at");
@@ -33,6 +39,23 @@ public record AuditEntry(
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(message, "message");
+  }
+
+  /** An entry without a report: every entry the machine writes. */
+  public AuditEntry(Instant at, String cause, String eventType, String actor, RolloutState from,
+      RolloutState to, int trafficBefore, int trafficAfter, String message, Verdict verdict) {
+    this(at, cause, eventType, actor, from, to, trafficBefore, trafficAfter, message, verdict,
+        null);
+  }
+
+  public AuditEntry withReport(RollbackReport r) {
+    return new AuditEntry(at, cause, eventType, actor, from, to, trafficBefore, trafficAfter,
+        message, verdict, r);
+  }
+
+  /** Whether this entry takes the rollout into ROLLED_BACK (where its report belongs). */
+  public boolean endsRollback() {
+    return to == RolloutState.ROLLED_BACK && from != RolloutState.ROLLED_BACK;
   }
 
   public boolean shiftsTraffic() {

@@ -36,12 +36,14 @@ final class DecisionLoop {
   private final RolloutStore store;
   private final RolloutMachine machine;
   private final EffectRunner effects;
+  private final RollbackReports reports;
   private final Clock clock;
 
   DecisionLoop(RolloutStore store, RolloutMachine machine, EffectRunner effects, Clock clock) {
     this.store = store;
     this.machine = machine;
     this.effects = effects;
+    this.reports = new RollbackReports(store);
     this.clock = clock;
   }
 
@@ -118,6 +120,9 @@ final class DecisionLoop {
         logResult(Status.IGNORED, rolloutId, msg, e.eventId());
         return new Turn(Status.IGNORED, r, msg, repair(r, w, e.eventId()));
       }
+      // The machine cannot see the audit trail a rollback report is built from; the report
+      // goes into the same save as the transition that ends the rollback (RollbackReports).
+      d = reports.attach(r, d);
       SaveOutcome saved = store.save(d.next(), r.version(), e.eventId(), d.audit());
       if (saved.result() == SaveResult.CONFLICT) {
         continue; // someone saved first: reload and decide on their state

@@ -108,4 +108,25 @@ class RollbackReportTest {
     assertEquals(RolloutState.PROMOTED, r.state());
     assertEquals(Optional.empty(), RollbackReport.of(r, audit));
   }
+
+  @Test
+  void aRollbackBeforeAnyTrafficSaysThereWasNothingToTakeBack() {
+    Decision start = Rollouts.MACHINE.start(Rollouts.build("b7654321"), RolloutPolicy.defaults(),
+        T0);
+    audit.addAll(start.audit());
+    Rollout r = step(start.next(), new DeployCompleted("d", T0.plusSeconds(20), Rollouts.STABLE,
+        "https://canary---checkout-xyz.a.run.app"));
+    assertEquals(RolloutState.VERIFYING, r.state());
+    r = step(r, Rollouts.command("rb", CommandType.ROLLBACK));
+    assertEquals(RolloutState.ROLLED_BACK, r.state());
+
+    RollbackReport report = RollbackReport.of(r, audit).orElseThrow();
+    assertEquals(Cause.OPERATOR, report.trigger().cause());
+    assertEquals(List.of(), report.shares());
+    assertEquals(0, report.maxPercent());
+    assertEquals(Duration.ZERO, report.triggerToZero());
+    String text = String.join("\n", report.lines());
+    assertTrue(text.contains("nothing to take back: the candidate never served users"), text);
+    assertTrue(text.contains("(never served users)"), text);
+  }
 }

@@ -4,14 +4,18 @@ import dev.canaryrun.judge.Check;
 import dev.canaryrun.report.RollbackReport;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code canaryrun explain}: the audit trail as a story, one paragraph per entry: when
  * (since the first entry), who, what changed (state, traffic), why, and for a judged decision
- * every check with its numbers and thresholds; a rollback ends with its {@link RollbackReport}.
+ * every check with its numbers and thresholds; a rollback ends with its {@link RollbackReport}:
+ * the one the controller stored when it exists, else one computed from the trail (rollouts
+ * that ended before reports were stored, or one still rolling back).
  */
 final class AuditStory {
   private AuditStory() {}
@@ -43,10 +47,30 @@ final class AuditStory {
         }
       }
     }
-    RollbackReport.of(r, audit).ifPresent(report -> {
+    Optional<RollbackReport> stored = RollbackReport.stored(r, audit);
+    Optional<RollbackReport> report = stored.isPresent() ? stored : RollbackReport.of(r, audit);
+    report.ifPresent(rep -> {
       out.add("");
-      out.addAll(report.lines());
+      out.addAll(rep.lines());
+      out.add("  source     " + source(r, stored.isPresent()));
     });
     return out;
+  }
+
+  /** The stored report or the one {@link RollbackReport#of} computes, for {@code explain}. */
+  static Optional<RollbackReport> report(Rollout r, List<AuditEntry> audit) {
+    Optional<RollbackReport> stored = RollbackReport.stored(r, audit);
+    return stored.isPresent() ? stored : RollbackReport.of(r, audit);
+  }
+
+  static String source(Rollout r, boolean stored) {
+    // Say which: a stored report is what was written (and, by the controller, notified) as
+    // the rollback was recorded; a computed one is today's reading of the trail.
+    if (stored) {
+      return "stored in the audit trail when the rollback was recorded";
+    }
+    return r.state() == RolloutState.ROLLED_BACK
+        ? "computed from the audit trail (this rollback was recorded without a stored report)"
+        : "computed from the audit trail so far (still " + r.state() + ")";
   }
 }

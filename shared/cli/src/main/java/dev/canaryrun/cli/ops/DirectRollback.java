@@ -4,6 +4,7 @@ import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
 import dev.canaryrun.gcp.run.CloudRunTrafficRouter.ServiceTraffic;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.port.SaveResult;
+import dev.canaryrun.report.RollbackReport;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.rollout.Rollout;
@@ -11,6 +12,7 @@ import dev.canaryrun.rollout.RolloutState;
 import dev.canaryrun.rollout.TrafficIntent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * first (through the controller's own traffic router: the same plan, tags kept, etag-guarded
  * update), Firestore second and bounded: the rollout tells which revision is stable, and
  * afterwards the rollout is saved ROLLED_BACK with traffic 0% applied and one audit entry
- * naming the operator, so that a controller coming back does not re-apply its old split.
+ * naming the operator (carrying the rollback report, as the controller's entries do), so that a controller coming back does not re-apply its old split.
  * When Firestore does not answer, the stable revision comes from {@code --to-revision} or
  * from what Cloud Run serves, and the output says that nothing was recorded.
  */
@@ -143,8 +145,8 @@ final class DirectRollback {
           + "serves " + stable + " 100%: " + reason;
       Rollout next = r.withState(RolloutState.ROLLED_BACK, -1, now, message)
           .withTraffic(new TrafficIntent(0, true));
-      AuditEntry entry = new AuditEntry(now, eventId, EVENT_TYPE, actor, r.state(),
-          RolloutState.ROLLED_BACK, r.traffic().candidatePercent(), 0, message, null);
+      AuditEntry entry = withReport(next, new AuditEntry(now, eventId, EVENT_TYPE, actor,
+          r.state(), RolloutState.ROLLED_BACK, r.traffic().candidatePercent(), 0, message, null));
       Rollout current = r;
       SaveResult result = bounded(() -> backend.store().save(next, current.version(), eventId,
           List.of(entry)).result());
@@ -155,6 +157,24 @@ final class DirectRollback {
     }
     throw new OperationFailed("the rollout kept changing under the save (is the controller "
         + "running after all?)");
+  }
+
+  /**
+   * The entry with the rollback's report, as the controller writes it when it ends a rollback
+   * itself; best effort, since recording the rollback matters more than its report (explain
+   * computes one when none is stored).
+   */
+  private AuditEntry withReport(Rollout next, AuditEntry entry) {
+    if (!entry.endsRollback()) {
+      return entry; // already ROLLED_BACK: that rollback has its report
+    }
+    try {
+      List<AuditEntry> trail = new ArrayList<>(bounded(() -> backend.store().audit(next.id())));
+      trail.add(entry);
+      return RollbackReport.of(next, trail).map(entry::withReport).orElse(entry);
+    } catch (OperationFailed e) {
+      return entry;
+    }
   }
 
   private <T> T bounded(Callable<T> call) {

@@ -106,8 +106,13 @@ final class ReadCommands {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rollout", RolloutJson.rollout(r));
         m.put("audit", RolloutJson.audit(audit));
-        m.put("rollbackReport", dev.canaryrun.report.RollbackReport.of(r, audit)
-            .map(dev.canaryrun.report.RollbackReport::lines).orElse(null));
+        var report = AuditStory.report(r, audit);
+        m.put("rollbackReport", report.map(dev.canaryrun.report.RollbackReport::lines)
+            .orElse(null));
+        m.put("rollbackReportFields", report.map(dev.canaryrun.report.RollbackReport::fields)
+            .orElse(null));
+        m.put("rollbackReportStored",
+            dev.canaryrun.report.RollbackReport.stored(r, audit).isPresent());
         print(RolloutJson.write(m));
       } else {
         AuditStory.lines(r, audit).forEach(this::print);

@@ -97,6 +97,9 @@ public final class RolloutJson {
     m.put("trafficAfter", a.trafficAfter());
     m.put("message", a.message());
     m.put("verdict", verdict(a.verdict()));
+    if (a.report() != null) {
+      m.put("report", a.report().fields()); // the same fields as the ROLLED_BACK event's
+    }
     return m;
   }
 

@@ -164,6 +164,12 @@ class OperatorCliTest {
     assertTrue(explain.out().contains("excess bad requests"), explain::toString);
     JsonNode explained = JSON.readTree(ok("explain", v3, "-o", "json").out());
     assertTrue(explained.path("rollbackReport").isArray(), explained::toString);
+    // The controller stored it when Cloud Run confirmed 0%: explain prints that one.
+    assertTrue(explain.out().contains("source     stored in the audit trail when the rollback "
+        + "was recorded"), explain::toString);
+    assertTrue(explained.path("rollbackReportStored").asBoolean(), explained::toString);
+    assertEquals("JUDGE", explained.path("rollbackReportFields").path("trigger").path("cause")
+        .asText(), explained::toString);
   }
 
   @Test
@@ -267,6 +273,9 @@ class OperatorCliTest {
     assertEquals(DirectRollback.EVENT_TYPE, last.eventType());
     assertEquals(ACTOR, last.actor());
     assertTrue(last.message().contains("controller down"), last::message);
+    assertEquals(dev.canaryrun.report.RollbackReport.Cause.DIRECT, last.report().trigger()
+        .cause(), "the direct rollback records its report too");
+    assertEquals(ACTOR, last.report().trigger().actor());
 
     // Firestore unreachable too: Cloud Run alone, and the output says nothing was recorded.
     Map<String, String> noFirestore = new HashMap<>(env);

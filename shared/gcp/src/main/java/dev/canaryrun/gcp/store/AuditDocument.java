@@ -22,6 +22,9 @@ final class AuditDocument {
     m.put("trafficAfter", e.trafficAfter());
     m.put("message", e.message());
     m.put("verdict", VerdictFields.write(e.verdict()));
+    if (e.report() != null) {
+      m.put("report", ReportFields.write(e.report()));
+    }
     return m;
   }
 
@@ -30,6 +33,7 @@ final class AuditDocument {
     return new AuditEntry(f.instant("at"), f.string("cause"), f.string("eventType"),
         f.string("actor"), f.enumValue("from", RolloutState.class),
         f.enumValue("to", RolloutState.class), f.intValue("trafficBefore"),
-        f.intValue("trafficAfter"), f.string("message"), VerdictFields.read(f, "verdict"));
+        f.intValue("trafficAfter"), f.string("message"), VerdictFields.read(f, "verdict"),
+        ReportFields.read(f, "report"));
   }
 }

@@ -83,6 +83,11 @@ final class Fields {
     return number(name).doubleValue();
   }
 
+  /** A number that may be absent (null). */
+  Double optDouble(String name) {
+    return values.get(name) == null ? null : number(name).doubleValue();
+  }
+
   int intValue(String name) {
     return Math.toIntExact(longValue(name));
   }

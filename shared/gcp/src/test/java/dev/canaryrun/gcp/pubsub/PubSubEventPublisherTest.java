@@ -15,8 +15,14 @@ import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
 import dev.canaryrun.fixtures.emulator.EmulatorEnvironment;
 import dev.canaryrun.fixtures.emulator.WithEmulators;
+import dev.canaryrun.gcp.notify.ChatMessage;
+import dev.canaryrun.gcp.notify.ChatTarget;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.report.RollbackReport;
+import dev.canaryrun.report.RollbackReport.Cause;
+import dev.canaryrun.report.RollbackReport.Share;
+import dev.canaryrun.report.RollbackReport.Trigger;
 import dev.canaryrun.rollout.Effect.Notify;
 import dev.canaryrun.rollout.Effect.ScheduleTick;
 import dev.canaryrun.rollout.NotificationType;
@@ -87,6 +93,31 @@ class PubSubEventPublisherTest {
          "at": "2025-03-01T12:00:00Z"}
         """), body);
     assertEquals("PAUSED", messages.get(1).getAttributesOrThrow("type"), "in publish order");
+  }
+
+  @Test
+  void aRolledBackEventCarriesItsReportAsAnObjectThatTheChatMessageReads() throws Exception {
+    SubscriptionName sub = topicWithSubscription("canaryrun-events");
+    RollbackReport report = new RollbackReport("checkout-7f3a", "checkout", "img@sha256:00",
+        "checkout-7f3a", "checkout-00041-abc", NOW.minusSeconds(400),
+        new Trigger(NOW.minusSeconds(2), Cause.ALERT, "cloud-monitoring", "incident 0.abc"),
+        List.of(new Share(NOW.minusSeconds(300), 5, Duration.ofMillis(298_000))),
+        Duration.ofMillis(298_000), 1200.0, 12.4, Duration.ofMillis(2000));
+
+    publisher.notify(rollout(), new Notify(NotificationType.ROLLED_BACK, "rolled back",
+        Map.of("state", "ROLLED_BACK", "report", report.fields())));
+
+    JsonNode body = JSON.readTree(pull(sub, 1).get(0).getData().toStringUtf8());
+    JsonNode r = body.path("details").path("report");
+    assertEquals("ALERT", r.path("trigger").path("cause").asText(), body::toString);
+    assertEquals(NOW.minusSeconds(2).toString(), r.path("trigger").path("at").asText());
+    assertEquals(2000, r.path("triggerToZeroMillis").asLong());
+    assertEquals(1200.0, r.path("requests").asDouble());
+    assertEquals(5, r.path("shares").get(0).path("percent").asInt());
+    String text = ChatMessage.text(body, "p", ChatTarget.Kind.SLACK);
+    assertTrue(text.contains("• requests: 1200 served by the candidate as judged, 12 excess bad"
+        + " requests"), text);
+    assertTrue(text.contains("• recovery: trigger → 0% at Cloud Run in 2.00 s"), text);
   }
 
   @Test

@@ -19,6 +19,10 @@ import dev.canaryrun.port.RolloutStore.ServicePointer;
 import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.SaveResult;
 import dev.canaryrun.report.EvidencePoint;
+import dev.canaryrun.report.RollbackReport;
+import dev.canaryrun.report.RollbackReport.Cause;
+import dev.canaryrun.report.RollbackReport.Share;
+import dev.canaryrun.report.RollbackReport.Trigger;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutState;
@@ -305,6 +309,42 @@ class FirestoreRolloutStoreTest {
     assertEquals(2L, doc.getLong("auditCount"));
     assertTrue(doc.getString("policy").startsWith("{\"steps\""), "policy is stored as its JSON");
     assertEquals(Set.of(), store.find(r.id()).orElseThrow().stableIncidents());
+  }
+
+  @Test
+  void aRollbackReportComesBackFromItsAuditEntryAndIsReadableInTheConsole() throws Exception {
+    Rollout r = simple("svc-7", "svc", RolloutState.ROLLED_BACK, TrafficIntent.none(), T0);
+    Instant trigger = T0.plusSeconds(330).plusMillis(250);
+    RollbackReport full = new RollbackReport(r.id(), "svc", "img@sha256:00", "svc-00002-new",
+        "svc-00001-old", T0.plusSeconds(20), new Trigger(trigger, Cause.JUDGE, "canaryrun",
+            "FAIL: canary 5xx 60/2000 (3.00%) vs stable 1.00%"),
+        List.of(new Share(T0.plusSeconds(26), 5, Duration.ofMinutes(5)),
+            new Share(T0.plusSeconds(326), 20, Duration.ofMillis(5750))),
+        Duration.ofMillis(305_750), 2000.0, 40.0, Duration.ofMillis(1500));
+    // An alert rollback without a judged bucket, not yet confirmed, stable unknown.
+    RollbackReport sparse = new RollbackReport(r.id(), "svc", "img@sha256:00", "svc-00002-new",
+        null, null, new Trigger(trigger, Cause.ALERT, "cloud-monitoring", "incident 0.abc"),
+        List.of(), Duration.ZERO, null, null, null);
+    AuditEntry end = new AuditEntry(trigger.plusMillis(1500), "applied-0", "TrafficApplied",
+        "canaryrun", RolloutState.ROLLING_BACK, RolloutState.ROLLED_BACK, 0, 0, "rolled back",
+        null, full);
+    AuditEntry other = entry("sparse", null).withReport(sparse);
+    List<AuditEntry> audit = List.of(entry("before", null), end, other);
+
+    store.save(r, 0, "e", audit);
+
+    assertEquals(audit, store.audit(r.id()), "reports come back as they were written");
+    DocumentSnapshot doc = db.collection("rollouts").document(r.id()).collection("audit")
+        .document(DocumentIds.auditSeq(2)).get().get();
+    assertEquals("JUDGE", doc.get("report.trigger.cause"));
+    assertEquals(Timestamp.ofTimeSecondsAndNanos(trigger.getEpochSecond(), trigger.getNano()),
+        doc.getTimestamp("report.trigger.at"), "times are timestamps, not strings");
+    assertEquals(20L, doc.getLong("report.maxPercent"));
+    assertEquals(1500L, doc.getLong("report.triggerToZeroMillis"));
+    assertEquals(40.0, doc.getDouble("report.excessBadRequests"));
+    assertFalse(db.collection("rollouts").document(r.id()).collection("audit")
+        .document(DocumentIds.auditSeq(1)).get().get().contains("report"),
+        "entries without a report have no report field");
   }
 
   private List<String> auditIds(String rolloutId) throws Exception {
