@@ -44,7 +44,12 @@ final class RolloutView {
     m.put("metrics", MetricSeries.of(r, metrics, now));
     m.put("outlook", outlook(r));
     m.put("audit", RolloutJson.audit(audit));
-    m.put("report", RollbackReport.of(r, audit).map(RollbackReport::lines).orElse(null));
+    // The report the engine stored as the rollback was recorded; for an older rollout (or one
+    // still rolling back), today's reading of its trail.
+    Optional<RollbackReport> stored = RollbackReport.stored(r, audit);
+    m.put("report", stored.or(() -> RollbackReport.of(r, audit)).map(RollbackReport::lines)
+        .orElse(null));
+    m.put("reportStored", stored.isPresent());
     return Optional.of(m);
   }
 
