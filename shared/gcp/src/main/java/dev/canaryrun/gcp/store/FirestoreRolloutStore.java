@@ -277,34 +277,29 @@ public final class FirestoreRolloutStore implements RolloutStore {
 
   @Override
   public List<AuditEntry> audit(String rolloutId) {
-    CollectionReference audit = rollouts().document(rolloutId).collection(AUDIT);
-    QuerySnapshot result = FirestoreCalls.await("read the audit of rollouts/" + rolloutId,
-        audit.orderBy(FieldPath.documentId()).get());
-    List<AuditEntry> entries = new ArrayList<>();
-    for (QueryDocumentSnapshot doc : result.getDocuments()) {
-      try {
-        entries.add(AuditDocument.read(doc.getReference().getPath(), doc.getData()));
-      } catch (RuntimeException e) {
-        throw new PermanentFailure("unreadable audit entry: " + e.getMessage(), e);
-      }
-    }
-    return entries;
+    return readAll(rolloutId, AUDIT, "audit entry", AuditDocument::read);
   }
 
   @Override
   public List<EvidencePoint> evidence(String rolloutId) {
-    CollectionReference evidence = rollouts().document(rolloutId).collection(EVIDENCE);
-    QuerySnapshot result = FirestoreCalls.await("read the evidence of rollouts/" + rolloutId,
-        evidence.orderBy(FieldPath.documentId()).get());
-    List<EvidencePoint> points = new ArrayList<>();
+    return readAll(rolloutId, EVIDENCE, "evidence point", EvidenceDocument::read);
+  }
+
+  /** A rollout's subcollection in document-id order (the ids are zero-padded numbers). */
+  private <T> List<T> readAll(String rolloutId, String collection, String what,
+      java.util.function.BiFunction<String, Map<String, Object>, T> decode) {
+    CollectionReference docs = rollouts().document(rolloutId).collection(collection);
+    QuerySnapshot result = FirestoreCalls.await("read the " + collection + " of rollouts/"
+        + rolloutId, docs.orderBy(FieldPath.documentId()).get());
+    List<T> out = new ArrayList<>();
     for (QueryDocumentSnapshot doc : result.getDocuments()) {
       try {
-        points.add(EvidenceDocument.read(doc.getReference().getPath(), doc.getData()));
+        out.add(decode.apply(doc.getReference().getPath(), doc.getData()));
       } catch (RuntimeException e) {
-        throw new PermanentFailure("unreadable evidence point: " + e.getMessage(), e);
+        throw new PermanentFailure("unreadable " + what + ": " + e.getMessage(), e);
       }
     }
-    return points;
+    return out;
   }
 
   /**
