@@ -75,7 +75,7 @@ public final class OperatorBackend implements AutoCloseable {
   /** Live changes to every rollout document (the dashboard's push); close to stop. */
   public synchronized AutoCloseable watchRollouts(Consumer<Rollout> onChange,
       Consumer<RuntimeException> onError) {
-    return new FirestoreRolloutWatch(db()).start(onChange, onError);
+    return new FirestoreRolloutWatch(db(), clock).start(onChange, onError);
   }
 
   /** Cloud Monitoring through the controller's own reader (the dashboard's charts). */
