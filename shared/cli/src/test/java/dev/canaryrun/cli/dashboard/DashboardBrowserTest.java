@@ -111,7 +111,7 @@ class DashboardBrowserTest {
 
   @Test
   @Order(1)
-  void theServicesPageListsEveryReleaseWithItsOutcome() {
+  void theServicesPageListsEveryReleaseWithItsOutcome() throws Exception {
     browser.get(base + "/");
     waiting().until(d -> d.findElements(By.cssSelector("#finished tbody tr")).size() == 2);
     List<WebElement> rows = browser.findElements(By.cssSelector("#finished tbody tr"));
@@ -120,6 +120,7 @@ class DashboardBrowserTest {
     assertTrue(rows.get(1).getText().contains("PROMOTED"), rows.get(1)::getText);
     assertEquals("No rollout in flight.", browser.findElement(By.id("current-note")).getText());
     waiting().until(d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+    screenshot("dashboard-services.png");
   }
 
   @Test
