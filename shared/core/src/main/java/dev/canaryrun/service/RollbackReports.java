@@ -30,8 +30,9 @@ import java.util.Optional;
  *
  * <p>The trail is read once per rollback, only when a decision's new state is ROLLED_BACK and
  * the stored state was not: after Cloud Run confirmed 0%, so the read never delays taking
- * traffic away from the candidate, only the record of it. It is read after the rollout, and entries are written in the
- * rollout's transaction, so it holds every entry up to the version the decision is based on;
+ * traffic away from the candidate, only the record of it. It is read after the rollout, and
+ * entries are written in the rollout's transaction, so it holds every entry up to the version
+ * the decision is based on;
  * a concurrent save makes this save CONFLICT and the loop decides (and reads) again. A failed
  * read is logged and the rollback recorded without its report: the report must never stand
  * in the way of recording a rollback ({@code canaryrun explain} then rebuilds it).
