@@ -40,7 +40,8 @@ class EvidencePointTest {
 
   @Test
   void theSameVerdictOrNoneMakesNoPoint() {
-    Rollout judged = Rollouts.in(RolloutState.CANARY).withTraffic(TrafficIntent.desired(20)).withJudge(null, verdict(1));
+    Rollout judged = Rollouts.in(RolloutState.CANARY).withTraffic(TrafficIntent.desired(20))
+        .withJudge(null, verdict(1));
     assertTrue(EvidencePoint.between(judged, judged.withTraffic(TrafficIntent.desired(20)
         .markApplied()), AT).isEmpty());
     Rollout unjudged = Rollouts.in(RolloutState.CANARY).withTraffic(TrafficIntent.desired(5));

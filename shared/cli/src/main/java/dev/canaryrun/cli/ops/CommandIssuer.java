@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class CommandIssuer {
   static final Duration POLL = Duration.ofMillis(200);
 
-  /** What became of a command: PUBLISHED (not waited for), NO_EFFECT, REJECTED, DECIDED, APPLIED. */
+  /** What became of a command (PUBLISHED: sent, not waited for). */
   public enum Outcome { PUBLISHED, NO_EFFECT, REJECTED, DECIDED, APPLIED }
 
   /** One command to issue; {@code rolloutId}, {@code expiresAt} and {@code atExpiry} optional. */

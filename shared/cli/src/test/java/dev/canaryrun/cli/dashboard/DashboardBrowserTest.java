@@ -197,7 +197,8 @@ class DashboardBrowserTest {
     assertEquals("waiting for the payments team", paused.pause().reason());
     assertTrue(paused.pause().actor().endsWith("(unverified)"), paused.pause()::actor);
     waiting().until(d -> "PAUSED".equals(d.findElement(By.id("state")).getText()));
-    assertTrue(browser.findElement(By.id("holds")).getText().contains("waiting for the payments team"));
+    assertTrue(browser.findElement(By.id("holds")).getText()
+        .contains("waiting for the payments team"));
 
     // Resume, then resume again: the controller refuses the second, and the page says why.
     WebElement resume = browser.findElement(By.cssSelector("button[data-command='resume']"));

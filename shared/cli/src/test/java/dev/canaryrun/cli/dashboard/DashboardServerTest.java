@@ -121,7 +121,8 @@ class DashboardServerTest {
         new Case("[1]", 400, "a JSON object"),
         new Case("{\"command\":\"pause\",\"reason\":\"" + "x".repeat(17_000) + "\"}", 413,
             "larger than"),
-        new Case("{\"command\":\"pause\",\"reason\":\"why\"}", 404, "no rollout 'checkout-1234'"))) {
+        new Case("{\"command\":\"pause\",\"reason\":\"why\"}", 404,
+            "no rollout 'checkout-1234'"))) {
       HttpResponse<String> r = post(path, token, c.body());
       assertEquals(c.status(), r.statusCode(), () -> c.body().substring(0,
           Math.min(60, c.body().length())) + " -> " + r.body());
