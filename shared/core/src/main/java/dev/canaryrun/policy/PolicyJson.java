@@ -21,7 +21,7 @@ public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
-          "operators", "onInconclusive");
+          "operators", "onInconclusive", "schedule");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
   private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
   private static final Set<String> JUDGE =
@@ -131,12 +131,13 @@ public final class PolicyJson {
         strings(rel, "buildProjects", "release.buildProjects", problems),
         strings(rel, "triggerIds", "release.triggerIds", problems));
     Operators operators = new Operators(strings(root, "operators", "operators", problems));
+    ReleaseSchedule schedule = ScheduleJson.parse(root.path("schedule"), problems);
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
     try {
       return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators,
-          onInconclusive);
+          onInconclusive, schedule);
     } catch (InvalidPolicyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -185,6 +186,7 @@ public final class PolicyJson {
       p.operators().emails().forEach(root.putArray("operators")::add);
     }
     root.put("onInconclusive", p.onInconclusive().name().toLowerCase(Locale.ROOT));
+    ScheduleJson.write(p.schedule(), root);
     return root.toString();
   }
 

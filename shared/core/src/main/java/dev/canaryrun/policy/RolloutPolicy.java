@@ -24,7 +24,8 @@ public record RolloutPolicy(
     String candidateTag,
     ReleaseRules release,
     Operators operators,
-    InconclusiveAction onInconclusive) {
+    InconclusiveAction onInconclusive,
+    ReleaseSchedule schedule) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
@@ -44,6 +45,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(release, "release");
     Objects.requireNonNull(operators, "operators");
     Objects.requireNonNull(onInconclusive, "onInconclusive");
+    Objects.requireNonNull(schedule, "schedule");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -52,6 +54,7 @@ public record RolloutPolicy(
     checkSmoke(smokeCheck, problems);
     release.validate(problems);
     operators.validate(problems);
+    schedule.validate(problems);
     if (!TAG.matcher(candidateTag).matches()) {
       problems.add("candidateTag: '" + candidateTag
           + "' must be lower-case letters, digits and dashes, starting with a letter");
@@ -59,6 +62,14 @@ public record RolloutPolicy(
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
+  }
+
+  /** Any time: no release windows or freezes (the form before schedules existed). */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag,
+      ReleaseRules release, Operators operators, InconclusiveAction onInconclusive) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, release, operators,
+        onInconclusive, ReleaseSchedule.always());
   }
 
   /**

@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * promote, or pause for a person when the evidence will not come.
  */
 final class CanaryPhase {
+  /** How a rollout's reason starts while its schedule holds it (ReleaseSchedule). */
+  static final String HELD = "holding at step ";
+
   private CanaryPhase() {}
 
   static Decision tick(Rollout r, Tick e, Instant now) {
@@ -114,10 +117,24 @@ final class CanaryPhase {
         List.of(notification(NotificationType.PAUSED, next, why)));
   }
 
-  /** Next step (or promotion after the last), for {@code why}: a PASS or StepGate's reason. */
+  /**
+   * Next step (or promotion after the last), for {@code why}: a PASS or StepGate's reason;
+   * unless the policy's schedule is closed, which holds the step (audited once per hold).
+   */
   private static Decision advance(Rollout r, Rollout judged, Tick e, Instant now, Verdict v,
       String why) {
     int i = r.stepIndex();
+    java.util.Optional<String> closed = r.policy().schedule().closedAt(now);
+    if (closed.isPresent()) {
+      if (r.reason().startsWith(HELD)) {
+        return hold(r, judged); // still held: said when the hold began
+      }
+      String held = HELD + (i + 1) + " at " + r.policy().step(i).percent() + "%: "
+          + closed.get();
+      Rollout next = judged.withState(CANARY, i, r.stateSince(), held);
+      return transition(r, next, e, now, CONTROLLER, held + "; it would move on because "
+          + why + ": " + v.summary(), v, List.of());
+    }
     List<Step> steps = r.policy().steps();
     String because = why + ": " + v.summary();
     if (r.policy().isLastStep(i)) {
