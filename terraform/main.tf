@@ -148,6 +148,15 @@ locals {
         triggerIds    = svc.policy.release.trigger_ids
       }
       operators = svc.policy.operators
+      # Release windows and freezes: outside a window (or in a freeze) a rollout holds its step.
+      schedule = {
+        windows = [for w in svc.policy.schedule.windows : {
+          days = w.days, from = w.from, to = w.to, timeZone = w.time_zone
+        }]
+        freezes = [for f in svc.policy.schedule.freezes : {
+          from = f.from, to = f.to, reason = f.reason
+        }]
+      }
     }
   }
 

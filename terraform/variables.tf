@@ -77,6 +77,20 @@ variable "services" {
       # Google accounts (emails) whose verified commands this service accepts; empty: anyone
       # var.operators lets publish to canaryrun-commands.
       operators = optional(list(string), [])
+      # When traffic may go up (docs/CONTRACT.md "schedule"); empty: any time.
+      schedule = optional(object({
+        windows = optional(list(object({
+          days      = optional(list(string), [])
+          from      = string
+          to        = string
+          time_zone = optional(string, "UTC")
+        })), [])
+        freezes = optional(list(object({
+          from   = string
+          to     = string
+          reason = string
+        })), [])
+      }), {})
     }), {})
     alerts = optional(object({
       enabled          = optional(bool, true)

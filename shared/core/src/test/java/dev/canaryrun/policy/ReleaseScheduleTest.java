@@ -47,6 +47,9 @@ class ReleaseScheduleTest {
   void noScheduleIsAlwaysOpenAndRoundTripsAsAbsent() {
     assertTrue(RolloutPolicy.defaults().schedule().openAt(Instant.EPOCH));
     assertFalse(PolicyJson.write(RolloutPolicy.defaults()).contains("schedule"));
+    // What the Terraform module writes for a service without one.
+    assertEquals(RolloutPolicy.defaults(), PolicyJson.parse(
+        "{\"schedule\": {\"windows\": [], \"freezes\": []}}"));
     RolloutPolicy p = PolicyJson.parse(BERLIN_WEEKDAYS);
     assertEquals(p, PolicyJson.parse(PolicyJson.write(p)), "the snapshot keeps the schedule");
   }
