@@ -9,7 +9,15 @@ import java.util.Objects;
  */
 public record Scenario(String name, int runs, double requestsPerSecond, int metricDelayMinutes,
     Revision stable, Revision canary, List<Incident> incidents, Expect expect,
-    double canaryReach) {
+    double canaryReach, Late late) {
+
+  /** A scenario whose metric points all become visible {@code metricDelayMinutes} late. */
+  public Scenario(String name, int runs, double requestsPerSecond, int metricDelayMinutes,
+      Revision stable, Revision canary, List<Incident> incidents, Expect expect,
+      double canaryReach) {
+    this(name, runs, requestsPerSecond, metricDelayMinutes, stable, canary, incidents, expect,
+        canaryReach, Late.NONE);
+  }
 
   /** A scenario whose canary receives every request the split sends it. */
   public Scenario(String name, int runs, double requestsPerSecond, int metricDelayMinutes,
@@ -23,11 +31,22 @@ public record Scenario(String name, int runs, double requestsPerSecond, int metr
     Objects.requireNonNull(canary, "canary");
     Objects.requireNonNull(expect, "expect");
     incidents = List.copyOf(incidents);
+    late = late == null ? Late.NONE : late;
   }
 
   public Scenario withRuns(int n) {
     return new Scenario(name, n, requestsPerSecond, metricDelayMinutes, stable, canary, incidents,
-        expect, canaryReach);
+        expect, canaryReach, late);
+  }
+
+  /**
+   * Points that become visible after the rest of their minute's: each request of either
+   * revision is, independently and with probability {@code share}, in a point that arrives
+   * {@code minMinutes..maxMinutes} (uniform, whole minutes) after the minute's other points.
+   * Independently of what the request returned: lateness is about when a sample was written.
+   */
+  public record Late(double share, int minMinutes, int maxMinutes) {
+    public static final Late NONE = new Late(0, 0, 0);
   }
 
   /** What a correct judge does with this canary. */

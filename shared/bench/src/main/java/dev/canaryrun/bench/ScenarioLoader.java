@@ -27,7 +27,8 @@ public final class ScenarioLoader {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP = Set.of("name", "runs", "requestsPerSecond",
-      "metricDelayMinutes", "stable", "canary", "incidents", "expect", "canaryReach");
+      "metricDelayMinutes", "stable", "canary", "incidents", "expect", "canaryReach", "late");
+  private static final Set<String> LATE = Set.of("share", "minMinutes", "maxMinutes");
   private static final Set<String> REVISION = Set.of("errorRate", "latencyMedianMs",
       "latencySigma");
   private static final Set<String> INCIDENT = Set.of("fromMinute", "toMinute", "affects",
@@ -129,6 +130,7 @@ public final class ScenarioLoader {
     double reach = f.number(root, "canaryReach", false, 1.0, 0, 1, false);
     Scenario.Revision stable = revision(f, root, "stable");
     Scenario.Revision canary = revision(f, root, "canary");
+    Scenario.Late late = late(f, root);
     List<Scenario.Incident> incidents = new ArrayList<>();
     JsonNode inc = root.get("incidents");
     if (inc != null && !inc.isNull()) {
@@ -153,8 +155,27 @@ public final class ScenarioLoader {
       }
     }
     if (f.ok() && name != null && stable != null && canary != null && ex != null) {
-      out.add(new Scenario(name, runs, rps, delay, stable, canary, incidents, ex, reach));
+      out.add(new Scenario(name, runs, rps, delay, stable, canary, incidents, ex, reach, late));
     }
+  }
+
+  private static Scenario.Late late(Fields f, JsonNode root) {
+    JsonNode n = root.get("late");
+    if (n == null || n.isNull()) {
+      return Scenario.Late.NONE;
+    }
+    if (!n.isObject()) {
+      f.problem("late", "must be an object");
+      return Scenario.Late.NONE;
+    }
+    f.unknown(n, LATE, "late.");
+    double share = f.number(n, "late.share", "share", true, 0, 0, 1, false);
+    int min = (int) f.number(n, "late.minMinutes", "minMinutes", true, 0, 1, 60, true);
+    int max = (int) f.number(n, "late.maxMinutes", "maxMinutes", true, 0, 1, 60, true);
+    if (n.has("minMinutes") && n.has("maxMinutes") && max < min) {
+      f.problem("late.maxMinutes", max + " must be >= minMinutes " + min);
+    }
+    return new Scenario.Late(share, min, max);
   }
 
   private static Scenario.Revision revision(Fields f, JsonNode root, String field) {

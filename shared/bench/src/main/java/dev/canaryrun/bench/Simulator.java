@@ -3,6 +3,7 @@ package dev.canaryrun.bench;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.judge.JudgeInput;
 import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.LateData;
 import dev.canaryrun.judge.LatencyHistogram;
 import dev.canaryrun.judge.MetricBucket;
 import dev.canaryrun.judge.RequestCounts;
@@ -24,12 +25,14 @@ import java.util.function.BiFunction;
  * One simulated rollout: per-minute traffic for both revisions, judged every minute by the
  * given judge and driven through the production {@link RolloutMachine}, so step dwell,
  * promotion and the pause at maximum dwell are the real ones. A bucket becomes visible
- * {@code metricDelayMinutes} after it ends; the judge is handed the last few visible buckets
- * (including ones it has already consumed, as a real reader re-reading a window would).
+ * {@code metricDelayMinutes} after it ends, but for the share of its points the scenario makes
+ * later still ({@link Scenario.Late}); the judge is handed the visible buckets of the look-back
+ * (including ones it has already consumed, as the controller's re-read of them does).
  */
 public final class Simulator {
   static final Instant T0 = Instant.parse("2025-01-06T10:00:00Z");
-  private static final int REREAD_MINUTES = 3;
+  /** As the controller does: the look-back of consumed buckets (for late points), and more. */
+  private static final int REREAD_MINUTES = (int) LateData.READ_BACK.toMinutes();
 
   /** How a run ended. */
   public enum End {
@@ -62,6 +65,10 @@ public final class Simulator {
     }
     double slowThreshold = sc.stable().latencyMedianMs()
         * Math.exp(2.3263478740408408 * sc.stable().latencySigma());
+    // Per minute: its parts by how many minutes after the on-time ones they become visible
+    // (index 0: on time), and the sum visible so far, as a reader re-reading it would get.
+    List<MetricBucket[]> canaryParts = new ArrayList<>();
+    List<MetricBucket[]> stableParts = new ArrayList<>();
     List<MetricBucket> canary = new ArrayList<>();
     List<MetricBucket> stable = new ArrayList<>();
     double excess = 0;
@@ -75,8 +82,8 @@ public final class Simulator {
       // Requests turned away before the canary's containers are in no metric (canaryReach).
       MetricBucket bc = bucket(rnd, start, end, mean * share / 100.0 * sc.canaryReach(), tc);
       MetricBucket bs = bucket(rnd, start, end, mean * (100 - share) / 100.0, ts);
-      canary.add(bc);
-      stable.add(bs);
+      canaryParts.add(LateSplit.split(rnd, bc, sc.late()));
+      stableParts.add(LateSplit.split(rnd, bs, sc.late()));
       long nc = bc.requests().total();
       excess += nc * (tc.errorRate() - ts.errorRate())
           + nc * (LatencyModel.survival(tc.latencyMedianMs(), tc.latencySigma(), slowThreshold)
@@ -87,6 +94,15 @@ public final class Simulator {
       Instant finalUntil = T0.plus(Duration.ofMinutes(Math.max(0, visible)));
       int from = Math.max(0, visible - REREAD_MINUTES);
       int to = Math.max(0, visible);
+      if (visible > 0) { // minute visible-1's on-time points, and late ones of earlier minutes
+        canary.add(canaryParts.get(visible - 1)[0]);
+        stable.add(stableParts.get(visible - 1)[0]);
+        for (int j = Math.max(0, visible - 1 - sc.late().maxMinutes()); j < visible - 1; j++) {
+          int k = visible - 1 - j;
+          canary.set(j, LateSplit.plus(canary.get(j), canaryParts.get(j), k));
+          stable.set(j, LateSplit.plus(stable.get(j), stableParts.get(j), k));
+        }
+      }
       JudgeInput in = new JudgeInput(canary.subList(from, to), stable.subList(from, to), share,
           finalUntil);
       Judgement j = judge.judge(r.judge(), policy.judge(), in);

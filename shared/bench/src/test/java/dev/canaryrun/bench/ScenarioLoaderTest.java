@@ -35,6 +35,14 @@ class ScenarioLoaderTest {
     assertEquals(0.005, s.truth(false, 11).errorRate());
   }
 
+  @Test
+  void parsesLatePoints() {
+    Scenario s = ScenarioLoader.parse("x.json", VALID.replace("\"expect\"",
+        "\"late\": {\"share\": 0.3, \"minMinutes\": 1, \"maxMinutes\": 4}, \"expect\""));
+    assertEquals(new Scenario.Late(0.3, 1, 4), s.late());
+    assertEquals(Scenario.Late.NONE, ScenarioLoader.parse("x.json", VALID).late());
+  }
+
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("\"runs\": 500", "\"runz\": 500", "x.json: runz: unknown field"),
@@ -51,7 +59,14 @@ class ScenarioLoaderTest {
             "x.json: incidents[0].toMinute: 11 must be >= fromMinute 12"),
         Arguments.of("\"expect\": \"rollback\"", "\"expect\": \"maybe\"",
             "x.json: expect: 'maybe' must be rollback or promote"),
-        Arguments.of("\"name\": \"err-x2\", ", "", "x.json: name: is required"));
+        Arguments.of("\"name\": \"err-x2\", ", "", "x.json: name: is required"),
+        Arguments.of("\"expect\"", "\"late\": {\"share\": 1.5, \"minMinutes\": 1, "
+            + "\"maxMinutes\": 4}, \"expect\"", "x.json: late.share: 1.5 must be in [0, 1]"),
+        Arguments.of("\"expect\"", "\"late\": {\"share\": 0.3, \"minMinutes\": 3, "
+            + "\"maxMinutes\": 2}, \"expect\"",
+            "x.json: late.maxMinutes: 2 must be >= minMinutes 3"),
+        Arguments.of("\"expect\"", "\"late\": {\"shares\": 0.3, \"minMinutes\": 1, "
+            + "\"maxMinutes\": 4}, \"expect\"", "x.json: late.shares: unknown field"));
   }
 
   @ParameterizedTest(name = "{2}")

@@ -62,6 +62,52 @@ class RatioTestValidityTest {
         "crossed in " + rate + " of null streams, alpha " + alpha);
   }
 
+  /**
+   * Late points (LatePoints): each bucket observed as its on-time part and, a few buckets
+   * later, its late part, while the 5xx rate of both revisions swings from bucket to bucket
+   * (trouble that hits both). Under the null the FAIL mixture still crosses 1/alpha in at
+   * most about alpha of the streams: a late part is a thinning of its bucket's requests.
+   */
+  @Test
+  void latePartsAreValidObservationsUnderTheNull() {
+    SplittableRandom rnd = new SplittableRandom(12);
+    RatioTest test = new RatioTest(ErrorTest.ALTERNATIVES);
+    double alpha = 0.05;
+    int streams = 2000;
+    int crossed = 0;
+    for (int s = 0; s < streams; s++) {
+      RatioState v = RatioState.EMPTY;
+      java.util.List<long[]> pending = new java.util.ArrayList<>(); // due bucket, x, y, nc, ns
+      for (int b = 0; b < 90 && test.logFailE(v) < Math.log(1 / alpha); b++) {
+        double rate = b % 7 == 3 ? 0.05 : 0.005; // shared trouble every 7th minute
+        long nc = poisson(rnd, 600);
+        long ns = poisson(rnd, 2400);
+        long x = binomial(rnd, nc, rate);
+        long y = binomial(rnd, ns, rate);
+        // 30% of the requests (and so of their 5xx) arrive 1-3 buckets later.
+        long lx = binomial(rnd, x, 0.3);
+        long lnc = lx + binomial(rnd, nc - x, 0.3);
+        long ly = binomial(rnd, y, 0.3);
+        long lns = ly + binomial(rnd, ns - y, 0.3);
+        v = test.observe(v, x - lx, y - ly, nc - lnc, ns - lns, 1.5);
+        pending.add(new long[] {b + 1 + rnd.nextInt(3), lx, ly, lnc, lns});
+        for (java.util.Iterator<long[]> it = pending.iterator(); it.hasNext(); ) {
+          long[] p = it.next();
+          if (p[0] == b) {
+            v = test.observe(v, p[1], p[2], p[3], p[4], 1.5);
+            it.remove();
+          }
+        }
+      }
+      if (test.logFailE(v) >= Math.log(1 / alpha)) {
+        crossed++;
+      }
+    }
+    double rate = (double) crossed / streams;
+    assertTrue(rate <= alpha + 3 * Math.sqrt(alpha * (1 - alpha) / streams),
+        "crossed in " + rate + " of null streams with late parts, alpha " + alpha);
+  }
+
   @Test
   void catchesARealRegression() {
     SplittableRandom rnd = new SplittableRandom(7);

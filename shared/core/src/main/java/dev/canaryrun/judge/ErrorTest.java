@@ -55,6 +55,12 @@ final class ErrorTest {
     return e.withErrors(errors, floor).withWide(wide);
   }
 
+  /** Late 5xx of a bucket consumed in an earlier step: FAIL evidence only (see RatioTest). */
+  SequentialEvidence consumeFail(SequentialEvidence e, RequestCounts c, RequestCounts st) {
+    return e.withErrors(test.observeFail(e.errors(), c.c5xx(), st.c5xx(), c.total(),
+        st.total()), e.floor());
+  }
+
   Result judge(SequentialEvidence e, JudgeSettings s, double errNull) {
     double logPass = Math.log(1 / s.alpha());
     double failThreshold = 1 / (s.alpha() * ALPHA_SHARE);

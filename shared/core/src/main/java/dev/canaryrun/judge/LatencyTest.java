@@ -26,20 +26,34 @@ final class LatencyTest {
   SequentialEvidence consume(SequentialEvidence e, LatencyHistogram hc, LatencyHistogram hs,
       double scale) {
     for (int q = 0; q < QUANTILES.length; q++) {
-      QuantileState st = e.quantile(q);
-      double t = st.thresholdMs();
-      if (t <= 0) {
-        continue;
+      double t = e.quantile(q).thresholdMs();
+      if (t > 0) {
+        // A threshold must mean the same for both revisions to be tested.
+        e = observe(e, q, hc.countAtOrAbove(t), hs.countAtOrAbove(t), hc.total(), hs.total(),
+            scale, true, hc.bounds().equals(hs.bounds()));
       }
-      if (hc.bounds().equals(hs.bounds())) { // a threshold must mean the same for both
-        double passNull = 1 + (st.ratio() - 1) * scale;
-        st = st.withTest(test.observe(st.test(), hc.countAtOrAbove(t), hs.countAtOrAbove(t),
-            hc.total(), hs.total(), passNull));
-      }
-      st = st.withSince(st.sinceN() + hs.total(), st.sinceX() + hs.countAtOrAbove(t));
-      e = e.withQuantile(q, st);
     }
     return e;
+  }
+
+  /**
+   * Tests quantile q's counts: x of nc canary and y of ns stable requests at or above its
+   * threshold. {@code withPass}: also this step's PASS evidence (false for late points of an
+   * earlier step's bucket); {@code comparable}: false counts only the stable data towards the
+   * threshold's check (the revisions' histograms have different bounds).
+   */
+  SequentialEvidence observe(SequentialEvidence e, int q, long x, long y, long nc, long ns,
+      double scale, boolean withPass, boolean comparable) {
+    QuantileState st = e.quantile(q);
+    if (st.thresholdMs() <= 0) {
+      return e;
+    }
+    if (comparable) {
+      double passNull = 1 + (st.ratio() - 1) * scale;
+      st = st.withTest(withPass ? test.observe(st.test(), x, y, nc, ns, passNull)
+          : test.observeFail(st.test(), x, y, nc, ns));
+    }
+    return e.withQuantile(q, st.withSince(st.sinceN() + ns, st.sinceX() + y));
   }
 
   /**

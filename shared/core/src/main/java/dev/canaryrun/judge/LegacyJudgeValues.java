@@ -58,7 +58,7 @@ public final class LegacyJudgeValues {
     // The old judge kept no per-step stable count, bucket count or canary start: the step's
     // rates are re-learnt from the next bucket, and the latency warm-up is taken as over.
     return new SequentialEvidence(new StepTraffic(share, step, 0, 0, 0, 0, 0), totals, errors,
-        floor, latency, cal, guard, 1, RatioState.EMPTY);
+        floor, latency, cal, guard, 1, RatioState.EMPTY, LateData.EMPTY);
   }
 
   private RatioState ratio(String key, int alternatives) {

@@ -76,6 +76,24 @@ final class RatioTest {
         s.canaryN() + nc, s.stableN() + ns);
   }
 
+  /**
+   * Adds evidence to the FAIL e-process only: data produced at another step's traffic share
+   * (late points of its buckets) is a regression as much as any, but says nothing about this
+   * step's PASS, which is evidence gathered at this step's share.
+   */
+  RatioState observeFail(RatioState s, long x, long y, double nc, double ns) {
+    List<Double> fail = s.failLlr();
+    if (nc > 0 && ns > 0 && x + y != 0) {
+      double[] f = new double[failAlternatives.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = RatioEvidence.logLikelihoodRatio(x, y, nc, ns, failAlternatives[i], 1.0);
+      }
+      fail = RatioState.plus(fail, f);
+    }
+    return new RatioState(fail, s.passLlr(), s.passDone(), s.canaryEvents() + x,
+        s.stableEvents() + y, s.canaryN() + nc, s.stableN() + ns);
+  }
+
   double logFailE(RatioState s) {
     double[] llr = new double[failAlternatives.length];
     for (int i = 0; i < llr.length; i++) {

@@ -19,13 +19,15 @@ import java.util.List;
  * @param errorsWide the 5xx PASS test against twice the policy's effect (see
  *     {@link ErrorTest#WIDE}): what the last step can still rule out when traffic is too low
  *     for the policy's own effect
+ * @param late what was seen of the buckets consumed over the look-back, so that their late
+ *     points are counted once ({@link LateData})
  */
 public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState errors,
     ErrorFloor floor, List<QuantileState> latency, CalibrationWindow calibration,
-    ErrorTally guard, long canaryFromSecond, RatioState errorsWide) {
+    ErrorTally guard, long canaryFromSecond, RatioState errorsWide, LateData late) {
   public static final SequentialEvidence EMPTY = new SequentialEvidence(StepTraffic.EMPTY,
       ErrorTally.EMPTY, RatioState.EMPTY, ErrorFloor.EMPTY, List.of(), CalibrationWindow.EMPTY,
-      ErrorTally.EMPTY, 0, RatioState.EMPTY);
+      ErrorTally.EMPTY, 0, RatioState.EMPTY, LateData.EMPTY);
 
   public SequentialEvidence {
     step = step == null ? StepTraffic.EMPTY : step;
@@ -35,6 +37,7 @@ public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState
     calibration = calibration == null ? CalibrationWindow.EMPTY : calibration;
     guard = guard == null ? ErrorTally.EMPTY : guard;
     errorsWide = errorsWide == null ? RatioState.EMPTY : errorsWide;
+    late = late == null ? LateData.EMPTY : late; // stored before late points were counted
     // Always one entry per quantile, so readers index without checking.
     List<QuantileState> l = new ArrayList<>(latency == null ? List.of() : latency);
     while (l.size() < LatencyTest.QUANTILES.length) {
@@ -55,31 +58,36 @@ public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState
     List<QuantileState> l = new ArrayList<>(latency);
     l.set(q, s);
     return new SequentialEvidence(step, totals, errors, floor, l, calibration, guard,
-        canaryFromSecond, errorsWide);
+        canaryFromSecond, errorsWide, late);
   }
 
   SequentialEvidence withErrors(RatioState e, ErrorFloor f) {
     return new SequentialEvidence(step, totals, e, f, latency, calibration, guard,
-        canaryFromSecond, errorsWide);
+        canaryFromSecond, errorsWide, late);
   }
 
   SequentialEvidence withWide(RatioState w) {
     return new SequentialEvidence(step, totals, errors, floor, latency, calibration, guard,
-        canaryFromSecond, w);
+        canaryFromSecond, w, late);
   }
 
   SequentialEvidence withCalibration(CalibrationWindow c) {
     return new SequentialEvidence(step, totals, errors, floor, latency, c, guard,
-        canaryFromSecond, errorsWide);
+        canaryFromSecond, errorsWide, late);
   }
 
   SequentialEvidence withGuard(ErrorTally g) {
     return new SequentialEvidence(step, totals, errors, floor, latency, calibration, g,
-        canaryFromSecond, errorsWide);
+        canaryFromSecond, errorsWide, late);
   }
 
   SequentialEvidence withTraffic(StepTraffic s, ErrorTally t, long canaryFrom) {
     return new SequentialEvidence(s, t, errors, floor, latency, calibration, guard, canaryFrom,
-        errorsWide);
+        errorsWide, late);
+  }
+
+  SequentialEvidence withLate(LateData l) {
+    return new SequentialEvidence(step, totals, errors, floor, latency, calibration, guard,
+        canaryFromSecond, errorsWide, l);
   }
 }

@@ -2,7 +2,9 @@ package dev.canaryrun.judge;
 
 import dev.canaryrun.policy.JudgeSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * canaryrun's judge: compares the canary with the stable revision over the same buckets with
@@ -69,7 +71,13 @@ import java.util.List;
  * <h2>State</h2>
  * A typed {@link SequentialEvidence} in {@link JudgeState#evidence()}: one record per test
  * ({@link ErrorTest}, each quantile of {@link LatencyTest}), the calibration window
- * ({@link LatencyCalibration}) and the guard rail's window ({@link GuardRails}).
+ * ({@link LatencyCalibration}), the guard rail's window ({@link GuardRails}) and what was seen
+ * of the buckets consumed over the look-back ({@link LateData}).
+ *
+ * <h2>Late points</h2>
+ * Each tick also re-reads the buckets consumed over the last {@link LateData#LOOKBACK} and
+ * counts what arrived for them since, once, as further observations ({@link LatePoints});
+ * later points are reported as dropped in the verdict.
  */
 public final class SequentialJudge implements CanaryJudge {
   /** At and above this canary share the policy's effect sizes apply unscaled. */
@@ -83,15 +91,28 @@ public final class SequentialJudge implements CanaryJudge {
   @Override
   public Judgement judge(JudgeState state, JudgeSettings s, JudgeInput in) {
     SequentialEvidence e = state.evidence();
+    long from = state.consumedUntil().getEpochSecond();
+    if (e.late().trackedFromSecond() == 0) {
+      // A fresh rollout, or one stored before late points were counted: the buckets it
+      // consumed before were not recorded, so their points must never read as new.
+      e = e.withLate(new LateData(from, from, List.of(), 0, 0));
+    }
     BucketSelection sel = BucketSelection.select(state.consumedUntil(), in);
     if (e.step().share() != in.canaryPercent()) {
       e = LatencyTest.resetStep(ErrorTest.resetStep(e)).withTraffic(
           StepTraffic.at(in.canaryPercent()), e.totals(), e.canaryFromSecond());
+      e = e.withLate(e.late().withStepFrom(from));
     }
     double scale = Math.max(1.0, FULL_EFFECT_PERCENT / Math.max(1, in.canaryPercent()));
     double errNull = 1 + (s.minimumErrorRatio() - 1) * scale;
 
     GuardRails guard = new GuardRails();
+    // Late points first: they belong to older buckets than any consumed now, and are tested
+    // at the thresholds as they stand, which earlier buckets set (predictable).
+    LatePoints.Scan late = LatePoints.scan(e, state.consumedUntil(), in);
+    for (LatePoints.Delta d : late.counted()) {
+      e = countLate(e, s, d, errNull, scale, guard);
+    }
     for (BucketSelection.Pair p : sel.pairs()) {
       RequestCounts c = p.canary().requests();
       RequestCounts st = p.stable().requests();
@@ -111,6 +132,8 @@ public final class SequentialJudge implements CanaryJudge {
       e = guard.errors(e, s, c, st);
       guard.utilisation(s, p);
     }
+    e = e.withLate(LatePoints.record(e, late, sel.pairs(), sel.consumedUntil()));
+    String lateNote = LatePoints.note(e.late(), late);
 
     List<Check> checks = new ArrayList<>(guard.checks());
     List<String> failures = new ArrayList<>(guard.failures());
@@ -122,7 +145,7 @@ public final class SequentialJudge implements CanaryJudge {
     }
     ErrorTest.Result err = errors.judge(e, s, errNull);
     e = err.evidence();
-    checks.add(err.check());
+    checks.add(lateNote.isEmpty() ? err.check() : withLateFigures(err.check(), e.late()));
     if (err.fail()) {
       failures.add(err.check().explanation());
     } else if (!err.pass()) {
@@ -141,9 +164,42 @@ public final class SequentialJudge implements CanaryJudge {
         missing.add(r.missing());
       }
     }
-    Verdict verdict = VerdictText.verdict(e, s, in, sel, errNull, scale, checks, failures,
-        missing);
+    Verdict verdict = VerdictText.verdict(e, s, in, sel, lateNote, errNull, scale, checks,
+        failures, missing);
     return new Judgement(verdict, state.next(sel.consumedUntil(), e));
+  }
+
+  /**
+   * Counts the late part of a consumed bucket as one more observation. Of a bucket consumed
+   * in an earlier step it adds to the FAIL evidence and the rollout's totals only: this step's
+   * PASS evidence and observed traffic are about this step's share. Latency thresholds are
+   * not taken from late points (a threshold may come from any predictable part of the data).
+   */
+  private SequentialEvidence countLate(SequentialEvidence e, JudgeSettings s,
+      LatePoints.Delta d, double errNull, double scale, GuardRails guard) {
+    RequestCounts c = d.canary();
+    RequestCounts st = d.stable();
+    long canaryFrom = e.canaryFromSecond() == 0 && c.total() > 0 ? d.start()
+        : e.canaryFromSecond();
+    e = e.withTraffic(d.thisStep() ? e.step().plusLate(c, st) : e.step(),
+        e.totals().plus(c, st), canaryFrom);
+    e = d.thisStep() ? errors.consume(e, c, st, errNull) : errors.consumeFail(e, c, st);
+    if (canaryFrom != 0 && d.start() >= canaryFrom + s.latencyWarmupSeconds()) {
+      for (int q = 0; q < LatencyTest.QUANTILES.length; q++) {
+        if (!Double.isNaN(d.canarySlow()[q])) {
+          e = latency.observe(e, q, (long) d.canarySlow()[q], (long) d.stableSlow()[q],
+              d.canaryTimed(), d.stableTimed(), scale, d.thisStep(), d.sameBounds());
+        }
+      }
+    }
+    return guard.errors(e, s, c, st);
+  }
+
+  private static Check withLateFigures(Check c, LateData late) {
+    Map<String, Double> f = new HashMap<>(c.figures());
+    f.put("lateRequests", late.countedRequests());
+    f.put("droppedLateRequests", late.droppedRequests());
+    return new Check(c.name(), c.outcome(), c.explanation(), f);
   }
 
   private static double warmupMinutesLeft(SequentialEvidence e, JudgeSettings s,

@@ -45,6 +45,19 @@ public record StepTraffic(int share, double canaryRequests, double stableRequest
         stableRequests + stable.total(), buckets + 1, run, rc, rn);
   }
 
+  /**
+   * Late points of a bucket already consumed in this step: its requests, not another bucket.
+   * While a short run is open they go to it too, so that a canary whose points were merely
+   * late (not turned away) catches up with its share instead of failing the exposure check.
+   */
+  StepTraffic plusLate(RequestCounts canary, RequestCounts stable) {
+    boolean open = shortBuckets > 0;
+    return new StepTraffic(share, canaryRequests + canary.total(),
+        stableRequests + stable.total(), buckets, shortBuckets,
+        open ? shortCanary + canary.total() : shortCanary,
+        open ? shortTotal + canary.total() + stable.total() : shortTotal);
+  }
+
   /** Canary requests per bucket in this step (0 before the first). */
   double canaryPerBucket() {
     return buckets > 0 ? canaryRequests / buckets : 0;

@@ -8,10 +8,10 @@ final class VerdictText {
   private VerdictText() {}
 
   static Verdict verdict(SequentialEvidence e, JudgeSettings s, JudgeInput in,
-      BucketSelection sel, double errNull, double scale, List<Check> checks,
+      BucketSelection sel, String lateNote, double errNull, double scale, List<Check> checks,
       List<String> failures, List<String> missing) {
     String window = "buckets consumed this tick: " + sel.pairs().size() + " (to "
-        + sel.consumedUntil() + ")";
+        + sel.consumedUntil() + ")" + lateNote;
     if (!failures.isEmpty()) {
       return new Verdict(Outcome.FAIL, "canary fails: " + String.join("; ", failures)
           + " [" + window + "]", checks);

@@ -1,5 +1,6 @@
 package dev.canaryrun.service;
 
+import dev.canaryrun.judge.LateData;
 import dev.canaryrun.judge.MetricBucket;
 import dev.canaryrun.port.MetricsReader;
 import dev.canaryrun.port.MetricsReader.RevisionKey;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Reads the metrics of every judged rollout of a tick in one batched call per alignment period
  * (in practice one: the default policy's), instead of one call per rollout, so that a tick's
- * Monitoring cost does not grow with the number of rollouts.
+ * Monitoring cost does not grow with the number of rollouts. Each rollout's window starts
+ * {@link LateData#readBack} before the buckets it has consumed, for their late points.
  */
 final class MetricsCollector {
   private final MetricsReader reader;
@@ -37,10 +39,13 @@ final class MetricsCollector {
       Set<RevisionKey> keys = new HashSet<>();
       Map<String, Instant> finalUntil = new HashMap<>();
       for (Rollout r : group.getValue()) {
-        // A bucket is final once it ended at least ingestDelay ago: Monitoring data is late.
+        // A bucket is first judged once it ended at least ingestDelay ago: Monitoring data is
+        // late. Points later still are counted from the re-read of the look-back below.
         Instant until = alignDown(now.minus(r.policy().metrics().ingestDelay()), alignment);
         finalUntil.put(r.id(), until);
-        Instant from = r.judge().consumedUntil();
+        // The buckets already consumed are read again, so that points that became visible
+        // for them since are counted (LateData): the same one query, a wider window.
+        Instant from = r.judge().consumedUntil().minus(LateData.readBack(alignment));
         if (!until.isAfter(from)) {
           continue;
         }

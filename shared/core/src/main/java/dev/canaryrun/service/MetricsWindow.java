@@ -3,6 +3,7 @@ package dev.canaryrun.service;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.judge.JudgeInput;
 import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.judge.LateData;
 import dev.canaryrun.judge.MetricBucket;
 import dev.canaryrun.rollout.Rollout;
 import java.time.Instant;
@@ -16,7 +17,9 @@ import java.util.List;
 record MetricsWindow(List<MetricBucket> canary, List<MetricBucket> stable, Instant finalUntil) {
 
   Judgement judge(CanaryJudge judge, Rollout r) {
-    Instant from = r.judge().consumedUntil();
+    // The look-back too: the judge counts the points that arrived late for those buckets.
+    Instant from = r.judge().consumedUntil().minus(
+        LateData.readBack(r.policy().metrics().alignmentPeriod()));
     JudgeInput input = new JudgeInput(
         canary.stream().filter(b -> !b.start().isBefore(from)).toList(),
         stable.stream().filter(b -> !b.start().isBefore(from)).toList(),

@@ -63,7 +63,7 @@ class LegacyJudgeValuesTest {
     SequentialEvidence n = now.evidence();
     assertEquals(new SequentialEvidence(new StepTraffic(n.step().share(),
         n.step().canaryRequests(), 0, 0, 0, 0, 0), n.totals(), n.errors(), n.floor(), n.latency(),
-        n.calibration(), n.guard(), 1, RatioState.EMPTY), old.evidence());
+        n.calibration(), n.guard(), 1, RatioState.EMPTY, LateData.EMPTY), old.evidence());
     assertTrue(old.values().isEmpty(), "every name the old judge wrote is typed: " + old.values());
     // The fixture covers what a typo used to hide: a pending guard window, a disabled p99,
     // a sticky PASS flag, and a calibration window with counts.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.Timestamp;
 import dev.canaryrun.judge.JudgeState;
+import dev.canaryrun.judge.LateData;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,20 @@ class JudgeStateCodecTest {
     Map<String, Object> stored = JudgeStateCodec.write(j);
     assertTrue(stored.get("evidence") instanceof Map, "evidence is a nested map: " + stored);
     assertEquals(j, JudgeStateCodec.read(new Fields(stored, "rollouts/r1.judge")));
+  }
+
+  @Test
+  void evidenceWrittenBeforeLatePointsWereCountedLoadsWithNoneSeen() {
+    JudgeState j = new JudgeState(AT, TestRollouts.evidence(), Map.of());
+    Map<String, Object> stored = JudgeStateCodec.write(j);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> evidence = new HashMap<>((Map<String, Object>) stored.get("evidence"));
+    assertTrue(evidence.remove("late") instanceof Map, "late points are stored: " + evidence);
+    Map<String, Object> old = new HashMap<>(stored);
+    old.put("evidence", evidence);
+    JudgeState read = JudgeStateCodec.read(new Fields(old, "rollouts/r1.judge"));
+    assertEquals(LateData.EMPTY, read.evidence().late());
+    assertEquals(j.evidence().errors(), read.evidence().errors());
   }
 
   @Test

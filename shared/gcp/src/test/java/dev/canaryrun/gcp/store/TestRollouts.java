@@ -7,6 +7,8 @@ import dev.canaryrun.judge.ErrorTally;
 import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.QuantileState;
 import dev.canaryrun.judge.RatioState;
+import dev.canaryrun.judge.LateData;
+import dev.canaryrun.judge.SeenMinute;
 import dev.canaryrun.judge.SequentialEvidence;
 import dev.canaryrun.judge.StepTraffic;
 import dev.canaryrun.judge.Outcome;
@@ -75,7 +77,12 @@ final class TestRollouts {
         new CalibrationWindow(List.of(50.0, 100.0, 200.0, 400.0),
             List.of(580.0, 2320.0, 1740.0, 870.0, 290.0)),
         new ErrorTally(10, 1, 400, 2), 1736157600L,
-        new RatioState(List.of(), List.of(0.4, 0.3, 0.2, 0.1), false, 19, 35, 3100, 7600));
+        new RatioState(List.of(), List.of(0.4, 0.3, 0.2, 0.1), false, 19, 35, 3100, 7600),
+        new LateData(1736157600L, 1736158080L, List.of(
+            new SeenMinute(1736158020L, new ErrorTally(400, 3, 410, 2), 395, 405,
+                List.of(100.0, 0.0, 0.0), List.of(210.0, 0.0, 0.0), List.of(190.0, 0.0, 0.0)),
+            new SeenMinute(1736158080L, new ErrorTally(0, 0, 12, 0), 0, 12, List.of(),
+                List.of(), List.of())), 620, 35));
   }
 
   static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,
