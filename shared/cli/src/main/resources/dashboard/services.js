@@ -10,6 +10,12 @@
     return el("a", { href: "/rollouts/" + encodeURIComponent(r.id) }, r.id);
   }
 
+  /** repo@sha256:0123456789ab… (the full reference in the cell's title). */
+  function shortImage(image) {
+    const at = image.indexOf("@sha256:");
+    return at < 0 ? image : image.slice(0, at + 8 + 12) + "…";
+  }
+
   function verdict(v) {
     if (!v) return "none yet";
     return el("span", { title: v.summary }, el("strong", {}, v.outcome), ": " + v.summary);
@@ -42,7 +48,7 @@
       for (const r of s.finished) {
         fin.push(el("tr", { "data-rollout": r.id, "data-state": r.state },
           el("th", { scope: "row" }, s.service), el("td", {}, link(r)),
-          el("td", { class: "state" }, r.state), el("td", { class: "image" }, r.image),
+          el("td", { class: "state" }, r.state), el("td", { class: "image", title: r.image }, shortImage(r.image)),
           el("td", {}, time(r.createdAt)), el("td", {}, duration(r.durationSeconds)),
           el("td", { class: "reason" }, r.reason)));
       }
