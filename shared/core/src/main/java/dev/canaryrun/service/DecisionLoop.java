@@ -131,11 +131,15 @@ final class DecisionLoop {
       if (saved.result() == SaveResult.DUPLICATE) {
         String msg = "event " + e.eventId() + " was already applied to " + rolloutId;
         logResult(Status.DUPLICATE, rolloutId, msg, e.eventId());
+        // Applied by another copy, maybe since our read: what we read can be behind what it
+        // saved, and repairing from that would re-drive an intent the rollout has left behind
+        // (a candidate put back at 5% over the rollback the other copy decided). So read again.
+        Rollout stored = store.find(rolloutId).orElse(r);
         // A redelivery means the first delivery failed part-way: finish the work it started
         // (a retry's smoke check, a build's deploy: both idempotent) and repair the traffic.
-        Deque<Work> next = repair(r, w, e.eventId());
-        next.addAll(effects.run(r, machine.unfinishedWork(r), e.eventId()));
-        return new Turn(Status.DUPLICATE, r, msg, next);
+        Deque<Work> next = repair(stored, w, e.eventId());
+        next.addAll(effects.run(stored, machine.unfinishedWork(stored), e.eventId()));
+        return new Turn(Status.DUPLICATE, stored, msg, next);
       }
       Rollout stored = saved.stored();
       logDecision(d, stored, e.eventId());

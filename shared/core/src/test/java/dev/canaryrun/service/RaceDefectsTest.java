@@ -50,6 +50,8 @@ class RaceDefectsTest {
   AtomicInteger pointerCalls = new AtomicInteger();
   /** When set, the next save fails after it was stored, as a lost commit reply does. */
   boolean loseNextSaveReply;
+  /** Runs once right after the next rollout read: a concurrent copy between read and save. */
+  Runnable afterNextFind;
   RolloutService service;
 
   @BeforeEach
@@ -57,7 +59,13 @@ class RaceDefectsTest {
     RolloutStore store = new RolloutStore() {
       @Override
       public Optional<Rollout> find(String id) {
-        return memory.find(id);
+        Optional<Rollout> r = memory.find(id);
+        Runnable after = afterNextFind;
+        afterNextFind = null;
+        if (after != null) {
+          after.run();
+        }
+        return r;
       }
 
       @Override
@@ -206,5 +214,45 @@ class RaceDefectsTest {
     assertEquals(Status.DUPLICATE, again.status());
     assertEquals(RolloutState.CANARY, memory.find(id).orElseThrow().state(),
         "the redelivery ran the smoke check and the first step");
+  }
+
+  /**
+   * Found by the chaos suite once faults were on the wire: two copies of one event read the
+   * rollout while its 5% was recorded but not confirmed; one saved the event's decision (here a
+   * rollback to 0%); the other found its event applied and re-drove the intent of the rollout
+   * as it had read it, putting the candidate back at 5% over the rollback, and died before
+   * anything noticed. A duplicate now repairs from the rollout as stored.
+   */
+  @Test
+  void aCopyThatFindsItsEventAppliedRepairsTheRolloutAsStoredNotAsItReadIt() {
+    run.failNextTrafficChanges = 1; // the first step's 5% is recorded, not confirmed
+    try {
+      service.onBuildSucceeded(build("eeee5555", T0));
+    } catch (TransientFailure expected) {
+      // Pub/Sub would redeliver the build; the rollback comes first
+    }
+    String id = "checkout-eeee5555";
+    Rollout canary = memory.find(id).orElseThrow();
+    assertEquals(RolloutState.CANARY, canary.state());
+    assertTrue(canary.traffic().pending(), "" + canary.traffic());
+    CommandRequest rollback = new CommandRequest("rb-copy", T0, SVC, id, CommandType.ROLLBACK,
+        "alice", "bad", null, null);
+    int[] callsBefore = new int[1];
+    afterNextFind = () -> { // the other copy of the command, between our read and our save
+      service.onCommand(rollback);
+      callsBefore[0] = run.trafficCalls.size();
+      run.failAfterNextTrafficChange = true; // and whatever we write next, we die after it
+    };
+    try {
+      assertEquals(Status.DUPLICATE, service.onCommand(rollback).status());
+    } catch (TransientFailure died) {
+      // the engine before: it died after its write
+    }
+
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
+    assertEquals(0, run.percentOf(SVC, canary.candidateRevision()),
+        "the stale 5% was re-driven over the rollback: " + run.trafficCalls);
+    assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
+        .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
   }
 }
