@@ -52,6 +52,11 @@ class RaceDefectsTest {
   boolean loseNextSaveReply;
   /** Runs once right after the next rollout read: a concurrent copy between read and save. */
   Runnable afterNextFind;
+  /**
+   * Runs once after the next save to CANARY has committed, and that save then answers with the
+   * rollout as stored afterwards: the Firestore store's answer to a lost commit reply.
+   */
+  Runnable afterNextCanarySave;
   RolloutService service;
 
   @BeforeEach
@@ -94,6 +99,12 @@ class RaceDefectsTest {
       @Override
       public SaveOutcome save(Rollout next, long v, String eventId, List<AuditEntry> audit) {
         SaveOutcome o = memory.save(next, v, eventId, audit);
+        Runnable after = afterNextCanarySave;
+        if (after != null && next.state() == RolloutState.CANARY) {
+          afterNextCanarySave = null;
+          after.run();
+          return SaveOutcome.saved(memory.find(next.id()).orElseThrow());
+        }
         if (loseNextSaveReply) {
           loseNextSaveReply = false;
           throw new TransientFailure("UNAVAILABLE: connection reset after commit");
@@ -252,6 +263,37 @@ class RaceDefectsTest {
     assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
     assertEquals(0, run.percentOf(SVC, canary.candidateRevision()),
         "the stale 5% was re-driven over the rollback: " + run.trafficCalls);
+    assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
+        .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
+  }
+
+  /**
+   * Found by the chaos suite with wire faults: a save whose commit reply was lost is known to
+   * have committed (its event record), and the store answers with the rollout as it is when
+   * read back, which a newer decision (a rollback here) may already have moved on. Running the
+   * old decision's effects on it put the candidate at 5% over the rollback.
+   */
+  @Test
+  void aSaveThatCommittedAndWasOvertakenRunsNoStaleEffects() {
+    String id = "checkout-ffff7777";
+    CommandRequest rollback = new CommandRequest("rb-late", T0, SVC, id, CommandType.ROLLBACK,
+        "alice", "bad", null, null);
+    int[] callsBefore = new int[1];
+    afterNextCanarySave = () -> { // the smoke check's save committed; its reply is slow
+      service.onCommand(rollback);
+      callsBefore[0] = run.trafficCalls.size();
+      run.failAfterNextTrafficChange = true;
+    };
+    try {
+      service.onBuildSucceeded(build("ffff7777", T0));
+    } catch (TransientFailure died) {
+      // the engine before: it died after its stale write
+    }
+
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
+    String candidate = memory.find(id).orElseThrow().candidateRevision();
+    assertEquals(0, run.percentOf(SVC, candidate),
+        "the overtaken decision's 5% was written over the rollback: " + run.trafficCalls);
     assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
         .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
   }
