@@ -297,4 +297,32 @@ class RaceDefectsTest {
     assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
         .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
   }
+
+  /**
+   * Found by the chaos suite with wire faults: a build supersedes the canary, the superseded
+   * candidate's 0% fails, and the build is redelivered. The superseded rollout is no longer the
+   * service's active one, so the redelivery created and deployed the new rollout on a split
+   * where the old candidate still served, and a deploy takes the largest share as its stable.
+   */
+  @Test
+  void aRedeliveredBuildFinishesTheSupersededCandidatesZeroBeforeItDeploys() {
+    service.onBuildSucceeded(build("aaaa0001", T0));
+    String old = memory.find("checkout-aaaa0001").orElseThrow().candidateRevision();
+    assertEquals(5, run.percentOf(SVC, old));
+    BuildSucceeded newer = build("bbbb0002", T0.plusSeconds(60));
+    run.failNextTrafficChanges = 1; // the superseded candidate's 0% fails
+    try {
+      service.onBuildSucceeded(newer);
+    } catch (TransientFailure expected) {
+      // Pub/Sub redelivers the build
+    }
+    assertEquals(RolloutState.SUPERSEDED, memory.find("checkout-aaaa0001").orElseThrow().state());
+
+    service.onBuildSucceeded(newer);
+
+    assertEquals(0, run.splitAtLastDeploy.getOrDefault(old, 0),
+        "the new candidate was deployed while the superseded one served: "
+            + run.splitAtLastDeploy);
+    assertEquals(RolloutState.CANARY, memory.find("checkout-bbbb0002").orElseThrow().state());
+  }
 }
