@@ -19,7 +19,7 @@ class ChaosBench {
   static ChaosReport run(EmulatorEnvironment env, ChaosRun.Config config) throws Exception {
     try (ChaosWorld world = new ChaosWorld(env.firestoreHost(),
         env.projectId() + "-s" + config.seed(), config.seed(),
-        config.faultProbability())) {
+        config.faultProbability(), config.wireRate())) {
       ChaosRun run = new ChaosRun(world, config);
       run.run();
       Invariants invariants = new Invariants(world);
@@ -31,9 +31,12 @@ class ChaosBench {
   @Test
   @EnabledIfSystemProperty(named = "canaryrun.chaos", matches = "true")
   void printFigures(EmulatorEnvironment env) throws Exception {
+    // Overridable to explore (-Dcanaryrun.chaos.wire=0.1); the README's table uses the defaults.
+    double wire = Double.parseDouble(System.getProperty("canaryrun.chaos.wire", "0.03"));
+    int seeds = Integer.getInteger("canaryrun.chaos.seeds", 3);
     StringBuilder out = new StringBuilder();
-    for (long seed = 1; seed <= 3; seed++) {
-      ChaosReport r = run(env, new ChaosRun.Config(12, 25, 0.10, seed, 6));
+    for (long seed = 1; seed <= seeds; seed++) {
+      ChaosReport r = run(env, new ChaosRun.Config(12, 25, 0.10, wire, seed, 6));
       out.append("seed ").append(seed).append('\n').append(r.table()).append('\n');
     }
     System.out.println(out);

@@ -23,8 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Then the faults stop, the system is left to go quiet, and {@link Invariants} are checked.
  */
 final class ChaosRun {
-  /** @param rounds rounds with faults (two simulated minutes each) before the quiet phase */
-  record Config(int services, int rounds, double faultProbability, long seed, int threads) {}
+  /**
+   * @param rounds rounds with faults (two simulated minutes each) before the quiet phase
+   * @param wireRate per request on the wire, of a cut, of a lost reply and of a delay each
+   */
+  record Config(int services, int rounds, double faultProbability, double wireRate, long seed,
+      int threads) {}
 
   /** One published message and what the invariants need to know about it. */
   record Message(String topic, String kind, String service, String rolloutId, CloudEvent event) {}
@@ -71,7 +75,7 @@ final class ChaosRun {
         deliverRound(pool);
         world.clock.advance(Duration.ofMinutes(2));
       }
-      world.faults.off();
+      world.faultsOff();
       // Quiet: redeliveries drain, ticks walk the rollouts on (to promotion, past the settling
       // window) until nothing but operator pauses is left moving. The bound turns a rollout that
       // never gets there into an invariant violation rather than a hang.

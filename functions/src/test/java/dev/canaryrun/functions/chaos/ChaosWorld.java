@@ -40,8 +40,9 @@ import java.util.function.Consumer;
 /**
  * The real parts the fault suite runs on: the Firestore emulator behind the production store,
  * the local Cloud Run behind the production router (real HTTP revisions, real smoke checks),
- * the four function classes as the Functions Framework builds them, and the ports wrapped in
- * {@link Faults}. Only the judge is scripted: this suite is about delivery, not statistics.
+ * the four function classes as the Functions Framework builds them, the ports wrapped in
+ * {@link Faults}, and the functions' connections to both running through {@link WireFaults}.
+ * Only the judge is scripted: this suite is about delivery, not statistics.
  */
 final class ChaosWorld implements AutoCloseable {
   static final String REGION = Fixtures.REGION;
@@ -55,25 +56,46 @@ final class ChaosWorld implements AutoCloseable {
   final String project;
   final MutableClock clock = new MutableClock(Instant.now());
   final Faults faults;
+  /** The harness's own clients (set-up, script, invariants): straight to the emulators. */
   final Firestore db;
   final FirestoreRolloutStore store;
   final LocalControlPlane plane = LocalControlPlane.start(0);
   final CloudRunClients runClients;
   final CloudRunTrafficRouter router;
+  /** The wire between the functions and Firestore, and between them and Cloud Run. */
+  final WireFaults firestoreWire;
+  final WireFaults runWire;
+  private final Firestore wiredDb;
+  private final CloudRunClients wiredRun;
   /** Candidate revisions the scripted judge fails. */
   final Set<String> failing = ConcurrentHashMap.newKeySet();
   private final RolloutService service;
   final Map<String, Consumer<CloudEvent>> functions;
 
-  ChaosWorld(String firestoreHost, String project, long seed, double faultProbability) {
+  /**
+   * @param faultProbability of a fault before, and of one after, every port call
+   * @param wireRate of each wire fault (cut, lost reply, delay) per request on the wire
+   */
+  ChaosWorld(String firestoreHost, String project, long seed, double faultProbability,
+      double wireRate) {
     this.project = project;
     this.faults = new Faults(seed, faultProbability);
     this.db = FirestoreClients.create(project, null, firestoreHost);
     this.store = new FirestoreRolloutStore(db, clock);
     this.runClients = CloudRunClients.create(Optional.of(plane.endpoint()));
     this.router = new CloudRunTrafficRouter(runClients, project);
-    service = new RolloutService(new FaultyStore(store, faults),
-        new FirestorePolicyStore(db, REGION), new FaultyRouter(router, faults),
+    // What the functions' FIRESTORE_EMULATOR_HOST and CANARYRUN_RUN_ENDPOINT would name: the
+    // proxies, so the production adapters and the Google clients under them see the faults.
+    this.firestoreWire = WireFaults.start("firestore-wire", firestoreHost, seed,
+        WireFaults.Rates.of(wireRate));
+    this.runWire = WireFaults.start("run-wire", plane.endpoint(), seed + 1,
+        WireFaults.Rates.of(wireRate));
+    this.wiredDb = FirestoreClients.create(project, null, firestoreWire.endpoint());
+    this.wiredRun = CloudRunClients.create(Optional.of(runWire.endpoint()));
+    service = new RolloutService(
+        new FaultyStore(new FirestoreRolloutStore(wiredDb, clock), faults),
+        new FirestorePolicyStore(wiredDb, REGION),
+        new FaultyRouter(new CloudRunTrafficRouter(wiredRun, project), faults),
         query -> Map.of(),
         new HttpSmokeChecker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()),
         new InMemoryEventPublisher(),
@@ -132,9 +154,20 @@ final class ChaosWorld implements AutoCloseable {
         + "\"rolloutId\":\"" + rolloutId + "\",\"reason\":\"chaos\",\"actor\":\"chaos@example.com\"}";
   }
 
+  /** The quiet phase: no more faults at the ports or on the wire. */
+  void faultsOff() {
+    faults.off();
+    firestoreWire.off();
+    runWire.off();
+  }
+
   @Override
   public void close() throws Exception {
     service.close();
+    wiredRun.close();
+    wiredDb.close();
+    firestoreWire.close();
+    runWire.close();
     runClients.close();
     db.close();
     plane.close();

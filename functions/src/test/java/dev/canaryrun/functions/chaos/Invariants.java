@@ -56,6 +56,10 @@ final class Invariants {
       if (r.state().terminal() ? r.active() : r.traffic().pending()) {
         v.add(r.id() + " is still owed work once quiet (" + r.state() + ", " + r.traffic()
             + ", settle at " + r.settleAt() + ")");
+      } else if (!r.state().terminal() && r.state() != RolloutState.PAUSED) {
+        // The quiet phase ran ticks until nothing but pauses was moving, or gave up: a live
+        // rollout that is not paused is stuck (a deploy or a check nobody will drive again).
+        v.add(r.id() + " is stuck in " + r.state() + " once quiet (" + r.traffic() + ")");
       }
       auditWithoutGaps(r, v);
       eachEventOnce(r, v);

@@ -136,13 +136,20 @@ final class DecisionLoop {
       if (saved.result() == SaveResult.DUPLICATE) {
         String msg = "event " + e.eventId() + " was already applied to " + rolloutId;
         logResult(Status.DUPLICATE, rolloutId, msg, e.eventId());
-        // A redelivery means the first delivery failed part-way: finish the work it started
-        // (a retry's smoke check, a build's deploy: both idempotent) and repair the traffic.
-        Deque<Work> next = repair(r, w, e.eventId());
-        next.addAll(effects.run(r, machine.unfinishedWork(r), e.eventId()));
-        return new Turn(Status.DUPLICATE, r, msg, next);
+        // Applied by another copy, maybe since our read: what we read can be behind what it
+        // saved, and repairing from that would re-drive an intent the rollout has left behind
+        // (a candidate put back at 5% over the rollback the other copy decided). So read again.
+        Rollout stored = store.find(rolloutId).orElse(r);
+        return new Turn(Status.DUPLICATE, stored, msg, finish(stored, w, e.eventId()));
       }
       Rollout stored = saved.stored();
+      if (stored.version() != r.version() + 1) {
+        // Our save committed, but its reply was lost and the rollout as read back has moved on
+        // (a rollback, a newer build): this decision's effects are stale, and running them
+        // would write its split over the newer one's. Carry on from the rollout as stored.
+        logDecision(d, stored, e.eventId());
+        return new Turn(Status.APPLIED, stored, d.message(), finish(stored, w, e.eventId()));
+      }
       logDecision(d, stored, e.eventId());
       Deque<Work> next = new ArrayDeque<>(effects.run(stored, d.effects(), e.eventId()));
       if (d.effects().stream().noneMatch(SetTraffic.class::isInstance)) {
@@ -155,6 +162,17 @@ final class DecisionLoop {
     }
     throw new TransientFailure("rollout " + rolloutId + " was modified " + MAX_CONFLICT_RETRIES
         + " times concurrently; giving up so that Pub/Sub redelivers");
+  }
+
+  /**
+   * The work a stored rollout is owed when this turn's own decision is not the one to carry
+   * out (a duplicate, an overtaken save): what a delivery that failed part-way started (a
+   * retry's smoke check, a build's deploy: both idempotent), and its traffic repaired.
+   */
+  private Deque<Work> finish(Rollout stored, Work w, String cause) {
+    Deque<Work> next = repair(stored, w, cause);
+    next.addAll(effects.run(stored, machine.unfinishedWork(stored), cause));
+    return next;
   }
 
   /** After an event that changed nothing: the rollout's traffic must still be what it says. */

@@ -14,6 +14,7 @@ import dev.canaryrun.rollout.RolloutIds;
 import dev.canaryrun.rollout.RolloutMachine;
 import dev.canaryrun.service.HandleResult.Status;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -99,6 +100,7 @@ final class StartFromBuild {
         loop.apply(inFlight, null, Work.of(
             new NewerBuild(FollowUpIds.supersede(e.eventId()), e.occurredAt(), id)));
       }
+      finishPrevious(pointer, id, e.eventId());
       Decision d = machine.start(e, watched.get().policy(), clock.instant());
       DecisionLoop.Created created = loop.create(d, e.eventId());
       switch (created.result()) {
@@ -115,6 +117,22 @@ final class StartFromBuild {
     throw new TransientFailure("the service " + e.service() + " stayed busy with another"
         + " rollout for " + MAX_BUSY_RETRIES + " attempts (a finishing promotion or rollback);"
         + " Pub/Sub redelivers build " + e.buildId());
+  }
+
+  /**
+   * The service's previous rollout, when it has ended but Cloud Run has not confirmed its split
+   * (a superseded candidate whose 0% failed, the build then redelivered): it is no longer the
+   * pointer's in-flight rollout, yet its candidate still serves. Deploying on that split would
+   * make the old candidate the new one's stable, which it then never moves. Its intent is
+   * re-driven first; if that fails, the build is redelivered.
+   */
+  private void finishPrevious(ServicePointer pointer, String id, String cause) {
+    if (pointer == null || pointer.lastRolloutId() == null || pointer.lastRolloutId().equals(id)) {
+      return;
+    }
+    store.find(pointer.lastRolloutId())
+        .filter(r -> r.state().terminal() && r.traffic().pending())
+        .ifPresent(r -> loop.resume(r, List.of(), cause));
   }
 
   private Optional<HandleResult> olderThanLatest(BuildSucceeded e, ServicePointer pointer) {

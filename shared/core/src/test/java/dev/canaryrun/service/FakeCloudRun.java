@@ -27,6 +27,8 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
   Runnable duringNextTrafficChange;
   /** When set, the next traffic change lands and then fails, as a crash right after it would. */
   boolean failAfterNextTrafficChange;
+  /** The split as the last deploy found it (what a real deploy picks its stable from). */
+  Map<String, Integer> splitAtLastDeploy = Map.of();
   /** The call-stack depth of each deploy and traffic change, in call order. */
   final List<Integer> stackDepths = new ArrayList<>();
 
@@ -42,6 +44,7 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
       throw new TransientFailure("UNAVAILABLE: deploy interrupted");
     }
     deploys.add(request);
+    splitAtLastDeploy = Map.copyOf(split.getOrDefault(request.service(), Map.of()));
     stackDepths.add(Thread.currentThread().getStackTrace().length);
     Map<String, Integer> s = split.get(request.service());
     String stable = s.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();

@@ -50,6 +50,13 @@ class RaceDefectsTest {
   AtomicInteger pointerCalls = new AtomicInteger();
   /** When set, the next save fails after it was stored, as a lost commit reply does. */
   boolean loseNextSaveReply;
+  /** Runs once right after the next rollout read: a concurrent copy between read and save. */
+  Runnable afterNextFind;
+  /**
+   * Runs once after the next save to CANARY has committed, and that save then answers with the
+   * rollout as stored afterwards: the Firestore store's answer to a lost commit reply.
+   */
+  Runnable afterNextCanarySave;
   RolloutService service;
 
   @BeforeEach
@@ -57,7 +64,13 @@ class RaceDefectsTest {
     RolloutStore store = new RolloutStore() {
       @Override
       public Optional<Rollout> find(String id) {
-        return memory.find(id);
+        Optional<Rollout> r = memory.find(id);
+        Runnable after = afterNextFind;
+        afterNextFind = null;
+        if (after != null) {
+          after.run();
+        }
+        return r;
       }
 
       @Override
@@ -86,6 +99,12 @@ class RaceDefectsTest {
       @Override
       public SaveOutcome save(Rollout next, long v, String eventId, List<AuditEntry> audit) {
         SaveOutcome o = memory.save(next, v, eventId, audit);
+        Runnable after = afterNextCanarySave;
+        if (after != null && next.state() == RolloutState.CANARY) {
+          afterNextCanarySave = null;
+          after.run();
+          return SaveOutcome.saved(memory.find(next.id()).orElseThrow());
+        }
         if (loseNextSaveReply) {
           loseNextSaveReply = false;
           throw new TransientFailure("UNAVAILABLE: connection reset after commit");
@@ -206,5 +225,104 @@ class RaceDefectsTest {
     assertEquals(Status.DUPLICATE, again.status());
     assertEquals(RolloutState.CANARY, memory.find(id).orElseThrow().state(),
         "the redelivery ran the smoke check and the first step");
+  }
+
+  /**
+   * Found by the chaos suite once faults were on the wire: two copies of one event read the
+   * rollout while its 5% was recorded but not confirmed; one saved the event's decision (here a
+   * rollback to 0%); the other found its event applied and re-drove the intent of the rollout
+   * as it had read it, putting the candidate back at 5% over the rollback, and died before
+   * anything noticed. A duplicate now repairs from the rollout as stored.
+   */
+  @Test
+  void aCopyThatFindsItsEventAppliedRepairsTheRolloutAsStoredNotAsItReadIt() {
+    run.failNextTrafficChanges = 1; // the first step's 5% is recorded, not confirmed
+    try {
+      service.onBuildSucceeded(build("eeee5555", T0));
+    } catch (TransientFailure expected) {
+      // Pub/Sub would redeliver the build; the rollback comes first
+    }
+    String id = "checkout-eeee5555";
+    Rollout canary = memory.find(id).orElseThrow();
+    assertEquals(RolloutState.CANARY, canary.state());
+    assertTrue(canary.traffic().pending(), "" + canary.traffic());
+    CommandRequest rollback = new CommandRequest("rb-copy", T0, SVC, id, CommandType.ROLLBACK,
+        "alice", "bad", null, null);
+    int[] callsBefore = new int[1];
+    afterNextFind = () -> { // the other copy of the command, between our read and our save
+      service.onCommand(rollback);
+      callsBefore[0] = run.trafficCalls.size();
+      run.failAfterNextTrafficChange = true; // and whatever we write next, we die after it
+    };
+    try {
+      assertEquals(Status.DUPLICATE, service.onCommand(rollback).status());
+    } catch (TransientFailure died) {
+      // the engine before: it died after its write
+    }
+
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
+    assertEquals(0, run.percentOf(SVC, canary.candidateRevision()),
+        "the stale 5% was re-driven over the rollback: " + run.trafficCalls);
+    assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
+        .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
+  }
+
+  /**
+   * Found by the chaos suite with wire faults: a save whose commit reply was lost is known to
+   * have committed (its event record), and the store answers with the rollout as it is when
+   * read back, which a newer decision (a rollback here) may already have moved on. Running the
+   * old decision's effects on it put the candidate at 5% over the rollback.
+   */
+  @Test
+  void aSaveThatCommittedAndWasOvertakenRunsNoStaleEffects() {
+    String id = "checkout-ffff7777";
+    CommandRequest rollback = new CommandRequest("rb-late", T0, SVC, id, CommandType.ROLLBACK,
+        "alice", "bad", null, null);
+    int[] callsBefore = new int[1];
+    afterNextCanarySave = () -> { // the smoke check's save committed; its reply is slow
+      service.onCommand(rollback);
+      callsBefore[0] = run.trafficCalls.size();
+      run.failAfterNextTrafficChange = true;
+    };
+    try {
+      service.onBuildSucceeded(build("ffff7777", T0));
+    } catch (TransientFailure died) {
+      // the engine before: it died after its stale write
+    }
+
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
+    String candidate = memory.find(id).orElseThrow().candidateRevision();
+    assertEquals(0, run.percentOf(SVC, candidate),
+        "the overtaken decision's 5% was written over the rollback: " + run.trafficCalls);
+    assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
+        .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
+  }
+
+  /**
+   * Found by the chaos suite with wire faults: a build supersedes the canary, the superseded
+   * candidate's 0% fails, and the build is redelivered. The superseded rollout is no longer the
+   * service's active one, so the redelivery created and deployed the new rollout on a split
+   * where the old candidate still served, and a deploy takes the largest share as its stable.
+   */
+  @Test
+  void aRedeliveredBuildFinishesTheSupersededCandidatesZeroBeforeItDeploys() {
+    service.onBuildSucceeded(build("aaaa0001", T0));
+    String old = memory.find("checkout-aaaa0001").orElseThrow().candidateRevision();
+    assertEquals(5, run.percentOf(SVC, old));
+    BuildSucceeded newer = build("bbbb0002", T0.plusSeconds(60));
+    run.failNextTrafficChanges = 1; // the superseded candidate's 0% fails
+    try {
+      service.onBuildSucceeded(newer);
+    } catch (TransientFailure expected) {
+      // Pub/Sub redelivers the build
+    }
+    assertEquals(RolloutState.SUPERSEDED, memory.find("checkout-aaaa0001").orElseThrow().state());
+
+    service.onBuildSucceeded(newer);
+
+    assertEquals(0, run.splitAtLastDeploy.getOrDefault(old, 0),
+        "the new candidate was deployed while the superseded one served: "
+            + run.splitAtLastDeploy);
+    assertEquals(RolloutState.CANARY, memory.find("checkout-bbbb0002").orElseThrow().state());
   }
 }

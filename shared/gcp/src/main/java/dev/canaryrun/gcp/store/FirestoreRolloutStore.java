@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@link RolloutStore} on Firestore, laid out as docs/CONTRACT.md says: {@code rollouts/{id}}
@@ -60,6 +61,8 @@ public final class FirestoreRolloutStore implements RolloutStore {
   static final String ACTIVE_ROLLOUT_ID = "activeRolloutId";
   static final String LAST_ROLLOUT_ID = "lastRolloutId";
   static final String EXPIRE_AT = "expireAt";
+  /** Which save() call wrote a processed-event record: tells our own commit from a copy's. */
+  static final String SAVE_ID = "saveId";
 
   private final Firestore db;
   private final Clock clock;
@@ -117,8 +120,12 @@ public final class FirestoreRolloutStore implements RolloutStore {
 
   @Override
   public boolean processed(String rolloutId, String eventId) {
+    return processedRecord(rolloutId, eventId).exists();
+  }
+
+  private DocumentSnapshot processedRecord(String rolloutId, String eventId) {
     return FirestoreCalls.await("read processed event " + eventId + " of rollouts/" + rolloutId,
-        event(rolloutId, eventId).get()).exists();
+        event(rolloutId, eventId).get());
   }
 
   @Override
@@ -147,24 +154,32 @@ public final class FirestoreRolloutStore implements RolloutStore {
     }
     boolean revives = !next.state().terminal() && (!stored.exists()
         || storedFields.enumValue("state", RolloutState.class).terminal());
+    String saveId = UUID.randomUUID().toString();
     Write write = new Write(rollout, event, service, next, previous(stored), expectedVersion,
-        eventId, entries, stored.exists() ? stored.getUpdateTime() : null,
+        eventId, saveId, entries, stored.exists() ? stored.getUpdateTime() : null,
         stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0, revives);
     TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder()
         .setNumberOfAttempts(TRANSACTION_ATTEMPTS).build();
     String what = "save rollouts/" + next.id() + " (event " + eventId + ")";
+    SaveOutcome outcome;
     try {
-      return FirestoreCalls.await(what,
+      outcome = FirestoreCalls.await(what,
           db.runTransaction(tx -> write.run(tx, clock.instant()), options));
     } catch (PermanentFailure e) {
       Status.Code code = FirestoreCalls.code(e.getCause());
       if (code == Status.Code.FAILED_PRECONDITION || code == Status.Code.ALREADY_EXISTS) {
         return SaveOutcome.CONFLICT; // another save committed since our read
       }
-      return committedAnyway(next.id(), eventId, e);
+      return committedAnyway(next.id(), eventId, saveId, e);
     } catch (TransientFailure e) {
-      return committedAnyway(next.id(), eventId, e);
+      return committedAnyway(next.id(), eventId, saveId, e);
     }
+    if (outcome == null) {
+      // An earlier attempt of this very save committed (see Write.run): it is SAVED, as stored.
+      return SaveOutcome.saved(find(next.id()).orElseThrow(() -> new TransientFailure(
+          what + ": committed, yet the rollout cannot be read back")));
+    }
+    return outcome;
   }
 
   /**
@@ -172,13 +187,19 @@ public final class FirestoreRolloutStore implements RolloutStore {
    * applied it, and the client's retry of a closed transaction then fails with
    * INVALID_ARGUMENT ("Transaction is invalid or closed"). Acking that as permanent would drop
    * the decision's effects; retrying it would find a duplicate and run none of them either. So
-   * ask Firestore: if this event's record exists, our save committed and the rollout as stored
-   * is returned; otherwise the failure stands (a transient one is redelivered).
+   * ask Firestore: if this event's record is ours ({@code saveId}), our save committed and the
+   * rollout as stored is returned; if a concurrent copy of the event wrote it, ours is a
+   * duplicate; otherwise the failure stands (a transient one is redelivered).
    */
-  private SaveOutcome committedAnyway(String rolloutId, String eventId, RuntimeException failure) {
+  private SaveOutcome committedAnyway(String rolloutId, String eventId, String saveId,
+      RuntimeException failure) {
     boolean applied;
     try {
-      applied = processed(rolloutId, eventId);
+      DocumentSnapshot record = processedRecord(rolloutId, eventId);
+      if (record.exists() && !saveId.equals(record.getString(SAVE_ID))) {
+        return SaveOutcome.DUPLICATE;
+      }
+      applied = record.exists();
     } catch (RuntimeException unreadable) {
       failure.addSuppressed(unreadable);
       throw failure instanceof TransientFailure ? failure
@@ -204,14 +225,24 @@ public final class FirestoreRolloutStore implements RolloutStore {
    */
   private record Write(DocumentReference rolloutRef, DocumentReference eventRef,
       DocumentReference serviceRef, Rollout next, Rollout previous, long expectedVersion,
-      String eventId,
+      String eventId, String saveId,
       List<AuditEntry> audit, Timestamp storedAt, long auditCount, boolean revives) {
 
+    /**
+     * The outcome, or null when the event's record is this save's own: the client's
+     * transaction runner runs the function again, on a new transaction, when a commit fails
+     * UNAVAILABLE, and a commit whose reply was lost has applied (the emulator accepts the
+     * rollback of a committed transaction, so the runner gets that far). Calling that a
+     * duplicate would ack the event with the decision's effects never run.
+     */
     SaveOutcome run(Transaction tx, Instant now) throws Exception {
       // Firestore transactions read everything before they write anything.
       List<DocumentSnapshot> reads = tx.getAll(eventRef, serviceRef).get();
       if (reads.get(0).exists()) {
-        return SaveOutcome.DUPLICATE; // processed since our first read
+        if (saveId.equals(reads.get(0).getString(SAVE_ID))) {
+          return null;
+        }
+        return SaveOutcome.DUPLICATE; // processed since our first read, by another copy
       }
       DocumentSnapshot pointer = reads.get(1);
       String active = pointer.exists() ? pointer.getString(ACTIVE_ROLLOUT_ID) : null;
@@ -230,6 +261,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
 
       Map<String, Object> eventDoc = new HashMap<>();
       eventDoc.put("eventId", eventId);
+      eventDoc.put(SAVE_ID, saveId);
       eventDoc.put("processedAt", Fields.timestamp(now));
       eventDoc.put(EXPIRE_AT, Fields.timestamp(now.plus(EVENT_RETENTION)));
       tx.set(eventRef, eventDoc);

@@ -123,6 +123,49 @@ class OneLiveRolloutAndLostRepliesTest {
     assertEquals(r.stored(1, NOW), saved.stored());
   }
 
+  /**
+   * Found while putting the chaos suite's faults on the wire (from the client's transaction
+   * runner and the emulator, not from a violation): a commit whose reply is lost fails
+   * UNAVAILABLE, and the runner rolls back (the emulator accepts that for a committed
+   * transaction) and runs the function again on a new transaction. That run finds the event's
+   * record, written by the lost commit, and was reported as DUPLICATE: the event was acked with
+   * the decision's effects (a deploy, a traffic change) never run.
+   */
+  @Test
+  void aCommitWhoseReplyWasLostAndThatTheClientRanAgainIsSavedNotADuplicate() {
+    Firestore rerun = spy(db);
+    doAnswer(inv -> {
+      ApiFuture<?> first = (ApiFuture<?>) inv.callRealMethod();
+      first.get(30, TimeUnit.SECONDS); // applied; the client heard UNAVAILABLE...
+      return inv.callRealMethod(); // ...and its runner ran the function again
+    }).when(rerun).runTransaction(any(Transaction.Function.class), any(TransactionOptions.class));
+    FirestoreRolloutStore rerunStore = new FirestoreRolloutStore(rerun,
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    Rollout r = simple("svc-rerun", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+
+    SaveOutcome saved = rerunStore.save(r, 0, "build-rerun", List.of());
+
+    assertEquals(SaveResult.SAVED, saved.result());
+    assertEquals(r.stored(1, NOW), saved.stored());
+  }
+
+  /** The other side of it: a record written by another copy of the event is a duplicate. */
+  @Test
+  void aFailedCommitAfterAnotherCopyOfTheEventSavedIsADuplicate() {
+    Rollout r = simple("svc-copy", "svc", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
+    Firestore raced = spy(db);
+    doAnswer(inv -> {
+      store.save(r, 0, "build-copy", List.of()); // the other copy, between our read and commit
+      return ApiFutures.immediateFailedFuture(ApiExceptionFactory.createException(
+          "Transaction is invalid or closed", null,
+          GrpcStatusCode.of(Status.Code.INVALID_ARGUMENT), false));
+    }).when(raced).runTransaction(any(Transaction.Function.class), any(TransactionOptions.class));
+    FirestoreRolloutStore racedStore = new FirestoreRolloutStore(raced,
+        Clock.fixed(NOW, ZoneOffset.UTC));
+
+    assertEquals(SaveResult.DUPLICATE, racedStore.save(r, 0, "build-copy", List.of()).result());
+  }
+
   @Test
   void aFailedCommitThatDidNotApplyIsRetriedNotAcked() {
     Firestore broken = spy(db);
