@@ -77,7 +77,8 @@ public final class InMemoryRolloutStore implements RolloutStore {
     rollouts.put(next.id(), stored);
     processed.computeIfAbsent(next.id(), k -> new HashSet<>()).add(eventId);
     audits.computeIfAbsent(next.id(), k -> new ArrayList<>()).addAll(audit);
-    EvidencePoint.between(current, stored, stored.updatedAt()).ifPresent(point ->
+    EvidencePoint.between(current == null ? null : current.lastVerdict(), stored,
+        stored.updatedAt()).ifPresent(point ->
         evidence.computeIfAbsent(next.id(), k -> new ArrayList<>()).add(point));
     String last = expectedVersion == 0 ? next.id() : p.lastRolloutId();
     // In flight = non-terminal (see RolloutStore.ServicePointer).

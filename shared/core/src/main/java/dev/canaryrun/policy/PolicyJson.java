@@ -190,7 +190,8 @@ public final class PolicyJson {
     return root.toString();
   }
 
-  private static void unknown(JsonNode node, Set<String> known, String prefix, List<String> problems) {
+  /** Names every field of {@code node} not in {@code known} (ScheduleJson uses it too). */
+  static void unknown(JsonNode node, Set<String> known, String prefix, List<String> problems) {
     if (node.isMissingNode()) {
       return;
     }

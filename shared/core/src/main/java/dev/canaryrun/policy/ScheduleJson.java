@@ -10,11 +10,11 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The policy's {@code schedule}: release windows and freezes, as docs/CONTRACT.md gives them.
@@ -33,6 +33,8 @@ final class ScheduleJson {
   private static final Map<String, DayOfWeek> DAYS = Map.of("mon", DayOfWeek.MONDAY,
       "tue", DayOfWeek.TUESDAY, "wed", DayOfWeek.WEDNESDAY, "thu", DayOfWeek.THURSDAY,
       "fri", DayOfWeek.FRIDAY, "sat", DayOfWeek.SATURDAY, "sun", DayOfWeek.SUNDAY);
+
+  private static final String RFC_3339 = "an RFC 3339 time like 2026-12-20T00:00:00Z";
 
   private ScheduleJson() {}
 
@@ -61,9 +63,12 @@ final class ScheduleJson {
           days.add(day);
         }
       }
-      LocalTime from = time(w, "from", at, problems);
-      LocalTime to = time(w, "to", at, problems);
-      ZoneId zone = zone(w, at, problems);
+      LocalTime from = parsed(w, "from", "", at, LocalTime::parse, "a time of day like 09:00",
+          problems);
+      LocalTime to = parsed(w, "to", "", at, LocalTime::parse, "a time of day like 09:00",
+          problems);
+      ZoneId zone = parsed(w, "timeZone", "UTC", at, ZoneId::of,
+          "a time zone like Europe/Berlin", problems);
       if (from != null && to != null && !from.isBefore(to)) {
         problems.add(at + ": from " + from + " must be before to " + to
             + " (a window does not span midnight: use two)");
@@ -77,8 +82,8 @@ final class ScheduleJson {
       JsonNode f = fs.get(i);
       String at = "schedule.freezes[" + i + "]";
       unknown(f, FREEZE, at, problems);
-      Instant from = instant(f, "from", at, problems);
-      Instant to = instant(f, "to", at, problems);
+      Instant from = parsed(f, "from", "", at, Instant::parse, RFC_3339, problems);
+      Instant to = parsed(f, "to", "", at, Instant::parse, RFC_3339, problems);
       if (from != null && to != null) {
         freezes.add(new ReleaseSchedule.Freeze(from, to, f.path("reason").asText("")));
       }
@@ -123,49 +128,20 @@ final class ScheduleJson {
     return v;
   }
 
-  private static LocalTime time(JsonNode n, String field, String at, List<String> problems) {
-    String v = n.path(field).asText("");
+  /** A field parsed by {@code parser}, or null with a problem naming it and its form. */
+  private static <T> T parsed(JsonNode n, String field, String fallback, String at,
+      Function<String, T> parser, String like, List<String> problems) {
+    String v = n.path(field).asText(fallback);
     try {
-      return LocalTime.parse(v);
+      return parser.apply(v);
     } catch (DateTimeException e) {
-      problems.add(at + "." + field + ": '" + v + "' is not a time of day like 09:00");
-      return null;
-    }
-  }
-
-  private static ZoneId zone(JsonNode n, String at, List<String> problems) {
-    String v = n.path("timeZone").asText("UTC");
-    try {
-      return ZoneId.of(v);
-    } catch (DateTimeException e) {
-      problems.add(at + ".timeZone: '" + v + "' is not a time zone like Europe/Berlin");
-      return null;
-    }
-  }
-
-  private static Instant instant(JsonNode n, String field, String at, List<String> problems) {
-    String v = n.path(field).asText("");
-    try {
-      return Instant.parse(v);
-    } catch (DateTimeException e) {
-      problems.add(at + "." + field + ": '" + v + "' is not an RFC 3339 time like "
-          + "2026-12-20T00:00:00Z");
+      problems.add(at + "." + field + ": '" + v + "' is not " + like);
       return null;
     }
   }
 
   private static void unknown(JsonNode node, Set<String> known, String at,
       List<String> problems) {
-    if (!node.isObject()) {
-      problems.add(at + ": must be a JSON object");
-      return;
-    }
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!known.contains(name)) {
-        problems.add(at + "." + name + ": unknown field (known: "
-            + String.join(", ", known.stream().sorted().toList()) + ")");
-      }
-    }
+    PolicyJson.unknown(node, known, at + ".", problems);
   }
 }

@@ -43,12 +43,13 @@ public record EvidencePoint(Instant at, int stepIndex, int candidatePercent, Out
   }
 
   /**
-   * The point a save from {@code previous} (null: none stored) to {@code next} adds: present
-   * when {@code next} carries a verdict that differs from the stored one.
+   * The point a save adds when the stored verdict was {@code previous} (null: none): present
+   * when {@code next} carries a verdict that differs from it. The store passes the stored
+   * verdict only, so a save never decodes the whole stored rollout for it.
    */
-  public static Optional<EvidencePoint> between(Rollout previous, Rollout next, Instant at) {
+  public static Optional<EvidencePoint> between(Verdict previous, Rollout next, Instant at) {
     Verdict v = next.lastVerdict();
-    if (v == null || (previous != null && v.equals(previous.lastVerdict()))) {
+    if (v == null || v.equals(previous)) {
       return Optional.empty();
     }
     List<Test> tests = new ArrayList<>();

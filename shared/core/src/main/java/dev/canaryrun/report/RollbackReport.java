@@ -88,7 +88,7 @@ public record RollbackReport(String rolloutId, String service, String image,
       if (deployedAt == null && a.eventType().equals("DeployCompleted")) {
         deployedAt = a.at();
       }
-      if (i < runStart || !confirmsTraffic(a)) {
+      if (i < runStart || !a.confirmsTraffic()) {
         continue;
       }
       if (shareStart != null && sharePercent > 0) {
@@ -209,10 +209,6 @@ public record RollbackReport(String rolloutId, String service, String image,
     if (value != null && !(value instanceof Double d && !Double.isFinite(d))) {
       m.put(key, value);
     }
-  }
-
-  private static boolean confirmsTraffic(AuditEntry a) {
-    return a.eventType().equals("TrafficApplied") || a.eventType().equals("DirectRollback");
   }
 
   private static Trigger trigger(AuditEntry a) {

@@ -58,6 +58,11 @@ public record AuditEntry(
     return to == RolloutState.ROLLED_BACK && from != RolloutState.ROLLED_BACK;
   }
 
+  /** Cloud Run confirmed the candidate's share: the controller's write, or a direct rollback. */
+  public boolean confirmsTraffic() {
+    return eventType.equals("TrafficApplied") || eventType.equals("DirectRollback");
+  }
+
   public boolean shiftsTraffic() {
     return trafficBefore != trafficAfter;
   }

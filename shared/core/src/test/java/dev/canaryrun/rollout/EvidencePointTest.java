@@ -30,7 +30,7 @@ class EvidencePointTest {
   void aNewVerdictMakesAPointOfItsTestsOnly() {
     Rollout before = Rollouts.in(RolloutState.CANARY).withTraffic(TrafficIntent.desired(20));
     Rollout after = before.withJudge(before.judge(), verdict(3.5));
-    EvidencePoint p = EvidencePoint.between(before, after, AT).orElseThrow();
+    EvidencePoint p = EvidencePoint.between(before.lastVerdict(), after, AT).orElseThrow();
     assertEquals(1, p.tests().size(), "the guard rail has no e-value");
     assertEquals(new EvidencePoint.Test("errors", Outcome.INCONCLUSIVE, 3.5, 105.0, 2.0, 100.0),
         p.tests().get(0));
@@ -42,7 +42,7 @@ class EvidencePointTest {
   void theSameVerdictOrNoneMakesNoPoint() {
     Rollout judged = Rollouts.in(RolloutState.CANARY).withTraffic(TrafficIntent.desired(20))
         .withJudge(null, verdict(1));
-    assertTrue(EvidencePoint.between(judged, judged.withTraffic(TrafficIntent.desired(20)
+    assertTrue(EvidencePoint.between(judged.lastVerdict(), judged.withTraffic(TrafficIntent.desired(20)
         .markApplied()), AT).isEmpty());
     Rollout unjudged = Rollouts.in(RolloutState.CANARY).withTraffic(TrafficIntent.desired(5));
     assertTrue(EvidencePoint.between(null, unjudged, AT).isEmpty());

@@ -105,18 +105,10 @@ final class MetricSeries {
     TreeMap<Long, MetricBucket> m = new TreeMap<>();
     if (buckets != null) {
       for (MetricBucket b : buckets) {
-        m.merge(b.start().getEpochSecond(), b, MetricSeries::plus);
+        m.put(b.start().getEpochSecond(), b); // the reader gives one bucket per start
       }
     }
     return m;
-  }
-
-  private static MetricBucket plus(MetricBucket a, MetricBucket b) {
-    return new MetricBucket(a.start(), a.end().isAfter(b.end()) ? a.end() : b.end(),
-        new dev.canaryrun.judge.RequestCounts(a.requests().c2xx() + b.requests().c2xx(),
-            a.requests().c3xx() + b.requests().c3xx(), a.requests().c4xx() + b.requests().c4xx(),
-            a.requests().c5xx() + b.requests().c5xx()),
-        a.latency().plus(b.latency()), a.cpuUtilisation(), a.memoryUtilisation());
   }
 
   static Instant floor(Instant t, Duration alignment) {

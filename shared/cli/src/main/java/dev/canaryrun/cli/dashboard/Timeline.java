@@ -1,5 +1,6 @@
 package dev.canaryrun.cli.dashboard;
 
+import dev.canaryrun.cli.ops.RolloutDetail;
 import dev.canaryrun.policy.Step;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
@@ -25,7 +26,7 @@ final class Timeline {
     Instant end = r.ended() ? r.updatedAt() : now;
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
-      Instant started = firstDecided(audit, s.percent(), null);
+      Instant started = RolloutDetail.stepStart(audit, s.percent());
       Instant left = started == null ? null : firstLeft(audit, s.percent(), started);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("index", i);
@@ -71,7 +72,7 @@ final class Timeline {
     t.add(seconds(r.createdAt()));
     percent.add(0);
     for (AuditEntry a : audit) {
-      if (a.eventType().equals("TrafficApplied") || a.eventType().equals("DirectRollback")) {
+      if (a.confirmsTraffic()) {
         t.add(seconds(a.at()));
         percent.add(a.trafficAfter());
       }
@@ -89,16 +90,6 @@ final class Timeline {
 
   static double seconds(Instant i) {
     return i.getEpochSecond() + i.getNano() / 1e9;
-  }
-
-  private static Instant firstDecided(List<AuditEntry> audit, int percent, Instant after) {
-    for (AuditEntry a : audit) {
-      if (a.trafficAfter() == percent && a.trafficBefore() != percent
-          && (after == null || !a.at().isBefore(after))) {
-        return a.at();
-      }
-    }
-    return null;
   }
 
   private static Instant firstLeft(List<AuditEntry> audit, int percent, Instant after) {

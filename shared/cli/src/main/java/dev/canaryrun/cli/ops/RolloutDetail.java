@@ -15,7 +15,7 @@ import java.util.List;
  * verdict with every check (what it still needs is in the inconclusive checks' words), and
  * the holds with who set them.
  */
-final class RolloutDetail {
+public final class RolloutDetail {
   private RolloutDetail() {}
 
   static List<String> lines(Rollout r, List<AuditEntry> audit, Instant now) {
@@ -42,7 +42,7 @@ final class RolloutDetail {
     out.add("traffic history (as Cloud Run confirmed it)");
     boolean any = false;
     for (AuditEntry a : audit) {
-      if (a.eventType().equals("TrafficApplied") || a.eventType().equals("DirectRollback")) {
+      if (a.confirmsTraffic()) {
         out.add("  " + Human.time(a.at()) + "  candidate " + a.trafficAfter() + "%  ("
             + a.actor() + ")");
         any = true;
@@ -76,7 +76,7 @@ final class RolloutDetail {
   }
 
   /** When the candidate first got {@code percent}% (the decision, before Cloud Run confirms). */
-  static Instant stepStart(List<AuditEntry> audit, int percent) {
+  public static Instant stepStart(List<AuditEntry> audit, int percent) {
     for (AuditEntry a : audit) {
       if (a.trafficAfter() == percent && a.trafficBefore() != percent) {
         return a.at();

@@ -17,6 +17,7 @@ import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.TransientFailure;
+import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.report.EvidencePoint;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Rollout;
@@ -155,7 +156,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
     boolean revives = !next.state().terminal() && (!stored.exists()
         || storedFields.enumValue("state", RolloutState.class).terminal());
     String saveId = UUID.randomUUID().toString();
-    Write write = new Write(rollout, event, service, next, previous(stored), expectedVersion,
+    Write write = new Write(rollout, event, service, next, storedVerdict(storedFields), expectedVersion,
         eventId, saveId, entries, stored.exists() ? stored.getUpdateTime() : null,
         stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0, revives);
     TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder()
@@ -224,7 +225,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
    * {@code storedAt} (absent when null), so the whole save commits or nothing does.
    */
   private record Write(DocumentReference rolloutRef, DocumentReference eventRef,
-      DocumentReference serviceRef, Rollout next, Rollout previous, long expectedVersion,
+      DocumentReference serviceRef, Rollout next, Verdict previous, long expectedVersion,
       String eventId, String saveId,
       List<AuditEntry> audit, Timestamp storedAt, long auditCount, boolean revives) {
 
@@ -335,16 +336,13 @@ public final class FirestoreRolloutStore implements RolloutStore {
   }
 
   /**
-   * The stored rollout, to tell whether a save brings a new verdict; null when there is none
-   * or it cannot be read (then the save's point is written: a picture may repeat a verdict,
-   * the save itself is never refused for it).
+   * The stored verdict (from the document the save reads anyway), to tell whether a save
+   * brings a new one; null when there is none or it cannot be read (then the save's point is
+   * written: a picture may repeat a verdict, the save itself is never refused for it).
    */
-  private static Rollout previous(DocumentSnapshot stored) {
-    if (!stored.exists()) {
-      return null;
-    }
+  private static Verdict storedVerdict(Fields stored) {
     try {
-      return read(stored);
+      return VerdictFields.read(stored, "lastVerdict");
     } catch (RuntimeException e) {
       return null;
     }
