@@ -2,6 +2,7 @@ package dev.canaryrun.functions.chaos;
 
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.LocateRevision;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 
@@ -10,6 +11,11 @@ record FaultyRouter(TrafficRouter real, Faults faults) implements TrafficRouter 
   @Override
   public Deployment deploy(DeployRevision request) {
     return faults.call("deploy " + request.revision(), () -> real.deploy(request));
+  }
+
+  @Override
+  public Deployment locate(LocateRevision request) {
+    return faults.call("locate " + request.revision(), () -> real.locate(request));
   }
 
   @Override

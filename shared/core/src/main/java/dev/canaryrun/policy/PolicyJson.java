@@ -21,7 +21,7 @@ public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
-          "operators", "onInconclusive", "schedule");
+          "operators", "onInconclusive", "schedule", "mode");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
   private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
   private static final Set<String> JUDGE =
@@ -132,12 +132,22 @@ public final class PolicyJson {
         strings(rel, "triggerIds", "release.triggerIds", problems));
     Operators operators = new Operators(strings(root, "operators", "operators", problems));
     ReleaseSchedule schedule = ScheduleJson.parse(root.path("schedule"), problems);
+    ControlMode mode = d.mode();
+    String modeText = text(root, "mode", null);
+    if (modeText != null) {
+      try {
+        mode = ControlMode.valueOf(modeText.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add("mode: '" + modeText + "' must be 'control' (canaryrun steers traffic) or"
+            + " 'observe' (canaryrun only judges; your pipeline moves traffic)");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
     try {
       return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators,
-          onInconclusive, schedule);
+          onInconclusive, schedule, mode);
     } catch (InvalidPolicyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -187,6 +197,7 @@ public final class PolicyJson {
     }
     root.put("onInconclusive", p.onInconclusive().name().toLowerCase(Locale.ROOT));
     ScheduleJson.write(p.schedule(), root);
+    root.put("mode", p.mode().jsonName());
     return root.toString();
   }
 

@@ -25,7 +25,8 @@ public record RolloutPolicy(
     ReleaseRules release,
     Operators operators,
     InconclusiveAction onInconclusive,
-    ReleaseSchedule schedule) {
+    ReleaseSchedule schedule,
+    ControlMode mode) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
@@ -46,6 +47,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(operators, "operators");
     Objects.requireNonNull(onInconclusive, "onInconclusive");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(mode, "mode");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -62,6 +64,26 @@ public record RolloutPolicy(
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
+  }
+
+  /** canaryrun steers traffic (the form before observe-only mode existed). */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag,
+      ReleaseRules release, Operators operators, InconclusiveAction onInconclusive,
+      ReleaseSchedule schedule) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, release, operators,
+        onInconclusive, schedule, ControlMode.CONTROL);
+  }
+
+  /** The same policy in {@code mode}. */
+  public RolloutPolicy withMode(ControlMode m) {
+    return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
+        release, operators, onInconclusive, schedule, m);
+  }
+
+  /** Whether canaryrun only judges (never writes traffic). */
+  public boolean observeOnly() {
+    return mode == ControlMode.OBSERVE;
   }
 
   /** Any time: no release windows or freezes (the form before schedules existed). */

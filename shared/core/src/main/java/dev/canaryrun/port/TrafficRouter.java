@@ -1,6 +1,7 @@
 package dev.canaryrun.port;
 
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.LocateRevision;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import java.time.Instant;
@@ -20,6 +21,12 @@ public interface TrafficRouter {
    * revision serves users now.
    */
   Deployment deploy(DeployRevision request);
+
+  /**
+   * Observe-only mode: finds the candidate revision (it must exist) and the stable revision it
+   * is compared with (what served before it, never the candidate), and writes nothing.
+   */
+  Deployment locate(LocateRevision request);
 
   /**
    * Sets the candidate's share and gives the stable revision the rest, keeping traffic targets

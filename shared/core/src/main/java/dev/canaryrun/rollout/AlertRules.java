@@ -26,6 +26,9 @@ final class AlertRules {
     }
     String what = "Cloud Monitoring incident " + e.incidentId() + " (" + e.policyName() + ": "
         + e.summary() + ")";
+    if (e.revision().equals(r.candidateRevision()) && r.policy().observeOnly()) {
+      return ObservePhase.alert(r, e, now);
+    }
     if (e.revision().equals(r.candidateRevision())) {
       return SharedMoves.rollBack(r, r, e, now, MONITORING, what + " on the candidate", null);
     }

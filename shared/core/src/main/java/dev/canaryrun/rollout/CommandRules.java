@@ -35,6 +35,11 @@ final class CommandRules {
   }
 
   static Decision command(Rollout r, Command c, Instant now) {
+    if (r.policy().observeOnly()) {
+      return reject(r, c, now, "rollout " + r.id() + " observes " + r.service()
+          + " (policy mode observe): canaryrun changes no traffic there, so "
+          + c.command().name().toLowerCase() + " does not apply; your pipeline moves traffic");
+    }
     String refused = refusedByServiceRollouts(r, c);
     if (refused != null) {
       return reject(r, c, now, refused);
@@ -117,8 +122,9 @@ final class CommandRules {
           ? reject(r, c, now, "no previous stable revision is known to roll back to")
           : SharedMoves.rollBack(r, r, c, now, c.actor(),
               "operator rolls back the promoted candidate to " + r.stableRevision() + by, null);
-      case ROLLING_BACK, ROLLED_BACK, SUPERSEDED, FAILED ->
+      case ROLLING_BACK, ROLLED_BACK, SUPERSEDED, FAILED, OBSERVED ->
           reject(r, c, now, "nothing to roll back: the rollout is " + r.state());
+      case OBSERVING -> reject(r, c, now, "an observe-only rollout changes no traffic");
     };
   }
 

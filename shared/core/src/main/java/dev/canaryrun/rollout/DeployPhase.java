@@ -34,6 +34,16 @@ final class DeployPhase {
     if (r.state() != DEPLOYING) {
       return Decision.noop(r);
     }
+    if (r.policy().observeOnly()) {
+      // No smoke check: the pipeline that made the candidate decides when it serves, and the
+      // judge starts at the next minute boundary whatever the split is.
+      Rollout next = ObservePhase.observing(r.withDeployment(e.stableRevision(),
+          e.candidateUrl()), now).withJudge(JudgeState.startingAt(
+              Transitions.alignUp(now, r.policy().metrics().alignmentPeriod())), null);
+      return transition(r, next, e, now, CONTROLLER, next.reason() + " (stable: "
+          + e.stableRevision() + "); canaryrun will not change traffic", null,
+          List.of(notification(NotificationType.STARTED, next, next.reason())));
+    }
     Rollout next = r.withDeployment(e.stableRevision(), e.candidateUrl())
         .withState(VERIFYING, -1, now, "smoke-checking " + e.candidateUrl()
             + r.policy().smokeCheck().path() + " at 0% traffic");
@@ -83,7 +93,9 @@ final class DeployPhase {
   }
 
   private static Decision fail(Rollout r, RolloutEvent e, Instant now, String why) {
-    Rollout next = r.withState(FAILED, -1, now, why + " (no user traffic was served)");
+    Rollout next = r.withState(FAILED, -1, now, why + (r.policy().observeOnly()
+        ? " (observe-only: nothing was judged, traffic is as the pipeline set it)"
+        : " (no user traffic was served)"));
     return transition(r, next, e, now, CONTROLLER, next.reason(), null,
         List.of(notification(NotificationType.FAILED, next, next.reason())));
   }

@@ -10,6 +10,12 @@ public sealed interface Effect {
   record DeployRevision(String service, String region, String image, String revision, String tag,
       boolean adopt) implements Effect {}
 
+  /**
+   * Observe-only mode: find the candidate revision the team's pipeline made and the stable
+   * revision it is compared with, writing nothing (reported back as a DeployCompleted).
+   */
+  record LocateRevision(String service, String region, String revision) implements Effect {}
+
   /** GET the health path on the candidate's tag URL. */
   record SmokeCheck(String service, String revision, String url, SmokeCheckSettings settings)
       implements Effect {}

@@ -27,7 +27,9 @@ final class Finishing {
       // whatever they leave serving.
       return Decision.noop(r);
     }
-    boolean hadTraffic = r.traffic().candidatePercent() > 0 || r.traffic().pending();
+    // Observe-only: the split is the pipeline's, and stays as it is.
+    boolean hadTraffic = !r.policy().observeOnly()
+        && (r.traffic().candidatePercent() > 0 || r.traffic().pending());
     Rollout next = r.withState(SUPERSEDED, -1, now, "superseded by rollout " + e.newRolloutId()
         + " before validation")
         .withTraffic(hadTraffic ? TrafficIntent.desired(0) : r.traffic());

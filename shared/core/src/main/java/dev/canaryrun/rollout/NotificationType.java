@@ -12,5 +12,9 @@ public enum NotificationType {
   SUPERSEDED,
   FAILED,
   STABLE_ALERT,
-  COMMAND_REJECTED
+  COMMAND_REJECTED,
+  /** Observe-only mode: the judge reached PASS or FAIL (details.outcome) at the served split. */
+  VERDICT,
+  /** Observe-only mode: the observation ended (OBSERVED); details.outcome is the last verdict. */
+  OBSERVED
 }

@@ -87,11 +87,19 @@ public sealed interface RolloutEvent {
    * final since the last tick; null when the rollout is not being judged.
    * {@code newerRollout} names a later rollout of the same service when the tick found one (an
    * ended rollout's split is then the newer rollout's to set); null when none or not looked up.
+   * {@code servedPercent} is the candidate's share as Cloud Run serves it, read for an
+   * OBSERVING rollout (whose split the team's pipeline sets) before it is judged; null when
+   * not read.
    */
   record Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement,
-      String newerRollout) implements RolloutEvent {
+      String newerRollout, Integer servedPercent) implements RolloutEvent {
     public Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement) {
-      this(eventId, occurredAt, expectedStep, judgement, null);
+      this(eventId, occurredAt, expectedStep, judgement, null, null);
+    }
+
+    public Tick(String eventId, Instant occurredAt, Integer expectedStep, Judgement judgement,
+        String newerRollout) {
+      this(eventId, occurredAt, expectedStep, judgement, newerRollout, null);
     }
   }
 

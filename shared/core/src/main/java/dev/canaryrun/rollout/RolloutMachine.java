@@ -38,8 +38,11 @@ public final class RolloutMachine {
     String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
     boolean adopt = e.adoptRevision() != null;
     String candidate = adopt ? e.adoptRevision() : id;
-    String reason = (adopt ? "adopting revision " + candidate : "deploying " + e.image())
-        + " with no traffic";
+    String reason = policy.observeOnly()
+        ? "observe-only: judging revision " + candidate + " (" + e.image()
+            + "); canaryrun will not change traffic"
+        : (adopt ? "adopting revision " + candidate : "deploying " + e.image())
+            + " with no traffic";
     Rollout r = Rollout.created(new RolloutSpec(id, e.service(), e.region(), e.image(),
         e.buildId(), e.occurredAt(), candidate, adopt, policy, now),
         RolloutStatus.deploying(now, reason));
@@ -109,9 +112,10 @@ public final class RolloutMachine {
     return switch (r.state()) {
       case DEPLOYING, VERIFYING -> DeployPhase.tick(r, e, now);
       case CANARY, PAUSED -> CanaryPhase.tick(r, e, now);
+      case OBSERVING -> ObservePhase.tick(r, e, now);
       // Pending traffic of these is re-driven by the loop, not decided here.
       case PROMOTING, ROLLING_BACK -> Decision.noop(r);
-      case PROMOTED, ROLLED_BACK, SUPERSEDED, FAILED -> Settling.tick(r, e, now);
+      case PROMOTED, ROLLED_BACK, SUPERSEDED, FAILED, OBSERVED -> Settling.tick(r, e, now);
     };
   }
 }

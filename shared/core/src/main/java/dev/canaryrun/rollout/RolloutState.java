@@ -21,14 +21,26 @@ public enum RolloutState {
   /** A newer build replaced this candidate before it was validated. */
   SUPERSEDED,
   /** The candidate could not be deployed or failed its smoke check; it never served users. */
-  FAILED;
+  FAILED,
+  /**
+   * Observe-only mode (policy {@code mode: observe}): the candidate is judged against stable at
+   * whatever split the team's own pipeline sets; canaryrun changes no traffic.
+   */
+  OBSERVING,
+  /**
+   * Observe-only mode, ended: the judge failed the candidate, an alert fired on it, the pipeline
+   * moved it to 100% or back to 0%, or the policy's time budget ran out. The last verdict says
+   * what the judge found; traffic is as the pipeline left it.
+   */
+  OBSERVED;
 
   public boolean terminal() {
-    return this == PROMOTED || this == ROLLED_BACK || this == SUPERSEDED || this == FAILED;
+    return this == PROMOTED || this == ROLLED_BACK || this == SUPERSEDED || this == FAILED
+        || this == OBSERVED;
   }
 
   /** States in which the candidate may carry traffic and the judge runs. */
   public boolean judged() {
-    return this == CANARY || this == PAUSED;
+    return this == CANARY || this == PAUSED || this == OBSERVING;
   }
 }

@@ -2,6 +2,7 @@ package dev.canaryrun.rollout;
 
 import dev.canaryrun.judge.Verdict;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.LocateRevision;
 import dev.canaryrun.rollout.Effect.Notify;
 import dev.canaryrun.rollout.Effect.SmokeCheck;
 import dev.canaryrun.rollout.RolloutEvent.Command;
@@ -42,7 +43,14 @@ final class Transitions {
         List.of(notification(NotificationType.COMMAND_REJECTED, r, msg)), List.of(a));
   }
 
-  static DeployRevision deploy(Rollout r) {
+  /**
+   * The candidate's deploy; in observe-only mode, only finding it (the team's pipeline made it,
+   * and canaryrun writes nothing to Cloud Run).
+   */
+  static Effect deploy(Rollout r) {
+    if (r.policy().observeOnly()) {
+      return new LocateRevision(r.service(), r.region(), r.candidateRevision());
+    }
     return new DeployRevision(r.service(), r.region(), r.image(), r.candidateRevision(),
         r.policy().candidateTag(), r.adopt());
   }

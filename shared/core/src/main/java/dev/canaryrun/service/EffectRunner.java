@@ -6,6 +6,7 @@ import dev.canaryrun.port.SmokeChecker;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.rollout.Effect;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.LocateRevision;
 import dev.canaryrun.rollout.Effect.Notify;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.ScheduleTick;
@@ -46,7 +47,17 @@ final class EffectRunner {
   List<Work> run(Rollout r, List<Effect> effects, String cause) {
     List<Work> outcomes = new ArrayList<>();
     for (Effect effect : effects) {
-      if (effect instanceof DeployRevision d) {
+      if (writesCloudRun(effect) && r.policy().observeOnly()) {
+        // The machine never asks for this in observe-only mode; this is the promise kept at
+        // the last door before Cloud Run, should a future rule forget it.
+        DecisionLog.error("observe-only mode: refusing " + effect.getClass().getSimpleName()
+            + " (canaryrun never writes to Cloud Run for this service)", null, "rolloutId",
+            r.id(), "service", r.service());
+        continue;
+      }
+      if (effect instanceof LocateRevision l) {
+        outcomes.add(Work.of(locate(l, cause)));
+      } else if (effect instanceof DeployRevision d) {
         outcomes.add(Work.of(deploy(d, cause)));
       } else if (effect instanceof SmokeCheck s) {
         SmokeChecker.Result res = smoke.check(s);
@@ -92,6 +103,9 @@ final class EffectRunner {
 
   /** Sends a split to Cloud Run; false when Cloud Run refuses it for good. */
   boolean send(Rollout r, SetTraffic t) {
+    if (r.policy().observeOnly()) {
+      return false; // never: see run()
+    }
     try {
       router.setTraffic(t);
       return true;
@@ -126,6 +140,20 @@ final class EffectRunner {
       return new DeployCompleted(FollowUpIds.deployed(cause), clock.instant(),
           dep.stableRevision(), dep.candidateUrl(), dep.takenBack() == null ? null
               : dep.takenBack().describe(dep.candidateRevision(), dep.stableRevision()));
+    } catch (PermanentFailure f) {
+      return new DeployFailed(FollowUpIds.deployFailed(cause), clock.instant(), f.getMessage());
+    }
+  }
+
+  private static boolean writesCloudRun(Effect e) {
+    return e instanceof DeployRevision || e instanceof SetTraffic;
+  }
+
+  private dev.canaryrun.rollout.RolloutEvent locate(LocateRevision l, String cause) {
+    try {
+      TrafficRouter.Deployment dep = router.locate(l);
+      return new DeployCompleted(FollowUpIds.deployed(cause), clock.instant(),
+          dep.stableRevision(), dep.candidateUrl());
     } catch (PermanentFailure f) {
       return new DeployFailed(FollowUpIds.deployFailed(cause), clock.instant(), f.getMessage());
     }

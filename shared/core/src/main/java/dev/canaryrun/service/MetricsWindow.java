@@ -16,14 +16,15 @@ import java.util.List;
  */
 record MetricsWindow(List<MetricBucket> canary, List<MetricBucket> stable, Instant finalUntil) {
 
-  Judgement judge(CanaryJudge judge, Rollout r) {
+  /** @param canaryPercent the candidate's share the window was served at */
+  Judgement judge(CanaryJudge judge, Rollout r, int canaryPercent) {
     // The look-back too: the judge counts the points that arrived late for those buckets.
     Instant from = r.judge().consumedUntil().minus(
         LateData.readBack(r.policy().metrics().alignmentPeriod()));
     JudgeInput input = new JudgeInput(
         canary.stream().filter(b -> !b.start().isBefore(from)).toList(),
         stable.stream().filter(b -> !b.start().isBefore(from)).toList(),
-        r.traffic().candidatePercent(),
+        canaryPercent,
         finalUntil);
     return judge.judge(r.judge(), r.policy().judge(), input);
   }

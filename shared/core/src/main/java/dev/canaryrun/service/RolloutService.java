@@ -47,7 +47,7 @@ public final class RolloutService implements AutoCloseable {
         new EffectRunner(router, smoke, publisher, clock), clock);
     Staleness staleness = new Staleness(clock, maxEventAge);
     this.builds = new StartFromBuild(store, policies, machine, loop, staleness, clock);
-    this.ticks = new TickRollouts(store, new MetricsCollector(metrics), judge, loop, staleness,
+    this.ticks = new TickRollouts(store, new MetricsCollector(metrics), router, judge, loop, staleness,
         clock, tickParallelism);
     this.alerts = new RouteAlert(store, loop, staleness);
     this.commands = new RouteCommand(store, policies, loop, staleness);

@@ -69,6 +69,13 @@ final class StartFromBuild {
       return new HandleResult(Status.REJECTED, null, null, refused.problem());
     }
     BuildSucceeded e = ((BuildAdmission.Admitted) admission).build();
+    if (watched.get().policy().observeOnly() && e.adoptRevision() == null) {
+      // canaryrun deploys nothing in observe-only mode; the revision the pipeline makes is
+      // reported by Cloud Run's audit log (or by a build that names it), and judged then.
+      return ignored(null, "service " + e.service() + " is observed only (policy mode observe):"
+          + " build " + e.buildId() + " names no revision, so canaryrun deploys nothing and"
+          + " judges the revision the pipeline makes when Cloud Run's audit log reports it", e);
+    }
     String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {

@@ -1,10 +1,13 @@
 package dev.canaryrun.service;
 
 import dev.canaryrun.judge.CanaryJudge;
+import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent.Tick;
+import dev.canaryrun.rollout.RolloutState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,16 +27,18 @@ import java.util.concurrent.Future;
 final class TickRollouts implements AutoCloseable {
   private final RolloutStore store;
   private final MetricsCollector metrics;
+  private final ServedShares served;
   private final CanaryJudge judge;
   private final DecisionLoop loop;
   private final Staleness staleness;
   private final Clock clock;
   private final ExecutorService pool;
 
-  TickRollouts(RolloutStore store, MetricsCollector metrics, CanaryJudge judge, DecisionLoop loop,
-      Staleness staleness, Clock clock, int parallelism) {
+  TickRollouts(RolloutStore store, MetricsCollector metrics, TrafficRouter router,
+      CanaryJudge judge, DecisionLoop loop, Staleness staleness, Clock clock, int parallelism) {
     this.store = store;
     this.metrics = metrics;
+    this.served = new ServedShares(router);
     this.judge = judge;
     this.loop = loop;
     this.staleness = staleness;
@@ -68,14 +73,31 @@ final class TickRollouts implements AutoCloseable {
     List<Future<HandleResult>> futures = new ArrayList<>();
     for (Rollout r : rollouts) {
       MetricsWindow w = windows.get(r.id());
-      // The judgement is made on the rollout as loaded: after a concurrent save, the retry
-      // judges from the fresh judge state, so each bucket is still consumed exactly once.
-      futures.add(pool.submit(() -> loop.apply(r.id(), r, Work.building(fresh -> new Tick(
-          t.eventId(), t.occurredAt(), t.expectedStep(),
-          w != null && fresh.state().judged() && fresh.judge() != null
-              ? w.judge(judge, fresh) : null, newer.get(r.id()))))));
+      futures.add(pool.submit(() -> {
+        // Observe-only: the split is the pipeline's, read from Cloud Run before judging at it.
+        Integer share = r.state() == RolloutState.OBSERVING ? served.read(r) : null;
+        // The judgement is made on the rollout as loaded: after a concurrent save, the retry
+        // judges from the fresh judge state, so each bucket is still consumed exactly once.
+        return loop.apply(r.id(), r, Work.building(fresh -> new Tick(
+            t.eventId(), t.occurredAt(), t.expectedStep(),
+            judgement(w, fresh, share), newer.get(r.id()), share)));
+      }));
     }
     return collect(futures);
+  }
+
+  /**
+   * The judge's verdict on the window, at the rollout's own split, or, observing, at the split
+   * Cloud Run serves (none when that could not be read: nothing is consumed then).
+   */
+  private Judgement judgement(MetricsWindow w, Rollout fresh, Integer share) {
+    if (w == null || !fresh.state().judged() || fresh.judge() == null) {
+      return null;
+    }
+    if (fresh.state() == RolloutState.OBSERVING) {
+      return share == null ? null : w.judge(judge, fresh, share);
+    }
+    return w.judge(judge, fresh, fresh.traffic().candidatePercent());
   }
 
   /**

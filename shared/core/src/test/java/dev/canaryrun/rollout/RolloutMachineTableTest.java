@@ -56,10 +56,9 @@ class RolloutMachineTableTest {
     EVENTS.put("deployFail", r -> new DeployFailed("e-depf", NOW, "image not found"));
     EVENTS.put("smokeOk", r -> new SmokeCheckPassed("e-smoke", NOW, "200"));
     EVENTS.put("smokeFail", r -> new SmokeCheckFailed("e-smokef", NOW, "503"));
-    EVENTS.put("tickPass", r -> new Tick("e-tick", NOW, null, judgement(r, Outcome.PASS)));
-    EVENTS.put("tickFail", r -> new Tick("e-tick", NOW, null, judgement(r, Outcome.FAIL)));
-    EVENTS.put("tickInconclusive",
-        r -> new Tick("e-tick", NOW, null, judgement(r, Outcome.INCONCLUSIVE)));
+    EVENTS.put("tickPass", r -> tick(r, Outcome.PASS));
+    EVENTS.put("tickFail", r -> tick(r, Outcome.FAIL));
+    EVENTS.put("tickInconclusive", r -> tick(r, Outcome.INCONCLUSIVE));
     EVENTS.put("alertCandidate", r -> new AlertFired("e-al", NOW, "inc-1", r.candidateRevision(),
         "5xx ratio", "5xx ratio above 5%"));
     EVENTS.put("alertStable", r -> new AlertFired("e-als", NOW, "inc-2", STABLE, "p99", "p99 high"));
@@ -76,6 +75,12 @@ class RolloutMachineTableTest {
         "bob@example.com", "traffic of checkout was changed outside canaryrun by bob"));
     EVENTS.put("observed",
         r -> new TrafficObserved("e-observed", NOW, r.traffic().candidatePercent()));
+  }
+
+  /** A tick; observing, it carries the split the pipeline set (10%), read from Cloud Run. */
+  static Tick tick(Rollout r, Outcome o) {
+    return new Tick("e-tick", NOW, null, judgement(r, o), null,
+        r.state() == RolloutState.OBSERVING ? 10 : null);
   }
 
   static final Map<RolloutState, String> TABLE = new LinkedHashMap<>();
@@ -116,6 +121,14 @@ class RolloutMachineTableTest {
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
         + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop");
+    // Observe-only: the pipeline set 10% (audited as its shift: the policy's 90-minute budget
+    // has not run out); no command applies, nothing writes traffic.
+    TABLE.put(RolloutState.OBSERVING, "noop, SUPERSEDED, noop, noop, noop, noop,"
+        + " OBSERVING->10%, OBSERVED->10%, OBSERVING->10%, OBSERVED, updated, recorded,"
+        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop");
+    TABLE.put(RolloutState.OBSERVED, "noop, noop, noop, noop, noop, noop,"
+        + " noop, noop, noop, noop, noop, noop,"
+        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop");
   }
 
   static Stream<Arguments> pairs() {
@@ -164,7 +177,12 @@ class RolloutMachineTableTest {
       assertEquals(1, d.audit().size());
       assertTrue(d.audit().get(0).shiftsTraffic());
       assertTrue(d.effects().stream().anyMatch(x -> x instanceof Effect.SetTraffic)
-          || before.stableRevision() == null);
+          || before.stableRevision() == null || before.policy().observeOnly());
+    }
+    // Observe-only mode never writes to Cloud Run, whatever happens.
+    if (before.policy().observeOnly()) {
+      assertTrue(d.effects().stream().noneMatch(x -> x instanceof Effect.SetTraffic
+          || x instanceof Effect.DeployRevision), d.effects().toString());
     }
   }
 

@@ -4,6 +4,7 @@ import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.policy.ControlMode;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
 import dev.canaryrun.rollout.RolloutEvent.Command;
@@ -34,6 +35,9 @@ final class Rollouts {
   }
 
   static Rollout in(RolloutState s, RolloutPolicy policy) {
+    if (s == RolloutState.OBSERVING || s == RolloutState.OBSERVED) {
+      return observing(s, policy.withMode(ControlMode.OBSERVE));
+    }
     Rollout deploying = MACHINE.start(build("b1234567"), policy, T0).next();
     Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
         "https://canary---checkout-xyz.a.run.app"));
@@ -51,7 +55,24 @@ final class Rollouts {
       case SUPERSEDED -> step(step(canary, new NewerBuild("n", T0, "checkout-newer")),
           new TrafficApplied("a0", T0, 0));
       case FAILED -> step(verifying, new SmokeCheckFailed("sf", T0, "503"));
+      case OBSERVING, OBSERVED -> throw new IllegalStateException("observe-only: see observing");
     };
+  }
+
+  /** Observe-only: the pipeline's revision located, then (OBSERVED) failed by the judge at 10%. */
+  private static Rollout observing(RolloutState s, RolloutPolicy observe) {
+    Rollout deploying = MACHINE.start(adopting("b1234567", SERVICE + "-00042-k2x"), observe, T0)
+        .next();
+    Rollout observing = step(deploying, new DeployCompleted("d", T0, STABLE, null));
+    return s == RolloutState.OBSERVING ? observing
+        : step(observing, new RolloutEvent.Tick("t", T0, null,
+            judgement(observing, Outcome.FAIL), null, 10));
+  }
+
+  /** A build that names the revision it deployed itself (adopt mode). */
+  static BuildSucceeded adopting(String buildId, String revision) {
+    return new BuildSucceeded("build-" + buildId, T0, SERVICE, "europe-west1",
+        "europe-docker.pkg.dev/p/app/checkout@sha256:" + "a".repeat(64), buildId, revision);
   }
 
   static Rollout step(Rollout r, RolloutEvent e) {

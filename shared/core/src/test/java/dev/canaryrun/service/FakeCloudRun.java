@@ -4,6 +4,7 @@ import dev.canaryrun.port.SmokeChecker;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.LocateRevision;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.rollout.Effect.SmokeCheck;
@@ -50,6 +51,18 @@ final class FakeCloudRun implements TrafficRouter, SmokeChecker {
     String stable = s.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     return new Deployment(request.revision(), stable,
         "https://" + request.tag() + "---" + request.service() + ".run.app");
+  }
+
+  /** Every locate, in order: observe-only mode's one call besides reading the split. */
+  final List<LocateRevision> locates = new ArrayList<>();
+
+  @Override
+  public synchronized Deployment locate(LocateRevision request) {
+    locates.add(request);
+    Map<String, Integer> s = split.get(request.service());
+    String stable = s.entrySet().stream().filter(x -> !x.getKey().equals(request.revision()))
+        .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    return new Deployment(request.revision(), stable, null);
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
+import dev.canaryrun.rollout.Effect.LocateRevision;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.SetTraffic;
 import dev.canaryrun.gcp.smoke.Sleeper;
@@ -122,6 +123,28 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     Instant deadline = deadline();
     return withConflictRetry("deploy", name, request.revision(),
         () -> deployOnce(request, name, deadline));
+  }
+
+  @Override
+  public Deployment locate(LocateRevision request) {
+    String name = serviceName(request.region(), request.service());
+    // A settled read, as for a deploy: while reconciling, the statuses the stable revision is
+    // picked from are transient. Only reads follow: observe-only mode writes nothing.
+    Service service = waiter.settled(name, deadline());
+    String candidate = request.revision();
+    Revision existing = findRevision(name, candidate).orElseThrow(() -> new PermanentFailure(
+        "observe: revision " + candidate + " of service " + name + " does not exist"));
+    String latestReady = latestReady(service);
+    String stable = TrafficPlan.largestShare(service.getTrafficStatusesList(), latestReady,
+        candidate).or(() -> history.servedBefore(name, existing))
+        .orElseThrow(() -> new PermanentFailure("service " + name
+            + " has no revision other than " + candidate + " that serves or served traffic; "
+            + "cannot tell which revision is stable"));
+    String url = service.getTrafficStatusesList().stream()
+        .filter(t -> TrafficPlan.shortName(t.getRevision()).equals(candidate)
+            && !t.getUri().isEmpty())
+        .map(TrafficTargetStatus::getUri).findFirst().orElse(null);
+    return new Deployment(candidate, stable, url);
   }
 
   @Override
