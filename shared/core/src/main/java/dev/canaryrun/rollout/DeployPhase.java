@@ -41,8 +41,7 @@ final class DeployPhase {
           e.candidateUrl()), now).withJudge(JudgeState.startingAt(
               Transitions.alignUp(now, r.policy().metrics().alignmentPeriod())), null);
       return transition(r, next, e, now, CONTROLLER, next.reason() + " (stable: "
-          + e.stableRevision() + "); canaryrun will not change traffic", null,
-          List.of(notification(NotificationType.STARTED, next, next.reason())));
+          + e.stableRevision() + "); canaryrun will not change traffic", null, List.of());
     }
     Rollout next = r.withDeployment(e.stableRevision(), e.candidateUrl())
         .withState(VERIFYING, -1, now, "smoke-checking " + e.candidateUrl()
