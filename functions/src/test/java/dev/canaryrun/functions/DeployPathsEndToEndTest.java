@@ -41,6 +41,7 @@ class DeployPathsEndToEndTest {
   private static final String CD_SA = "123-compute@developer.gserviceaccount.com";
 
   private EndToEndHarness h;
+  private ServiceMoves moves;
   private final Map<List<String>, Double> traffic = new ConcurrentHashMap<>();
   private final LogCapture log = new LogCapture();
 
@@ -49,6 +50,7 @@ class DeployPathsEndToEndTest {
     h = new EndToEndHarness(env.firestoreHost(), env.pubsubHost(), env.projectId(), true);
     h.tickEvery(Duration.ofSeconds(1));
     h.trafficEvery100ms(() -> traffic);
+    moves = new ServiceMoves(h);
   }
 
   @AfterAll
@@ -222,33 +224,17 @@ class DeployPathsEndToEndTest {
         after.getLatestCreatedRevision().lastIndexOf('/') + 1);
   }
 
-  /** The real audit entry (fixtures/real), made about this service's change. */
   private String auditEntry(String service, String revision, String principal,
       Instant requested) {
-    return Fixtures.edit("real/run-audit-v1-replaceservice-success-cloud-run-slack-bot.json")
-        .set("/protoPayload/authenticationInfo/principalEmail", principal)
-        .set("/protoPayload/resourceName", "namespaces/" + h.project + "/services/" + service)
-        .set("/protoPayload/requestMetadata/requestAttributes/time", requested.toString())
-        .set("/protoPayload/response/status/latestCreatedRevisionName", revision)
-        .set("/resource/labels/service_name", service)
-        .set("/resource/labels/location", EndToEndHarness.REGION)
-        .set("/resource/labels/project_id", h.project)
-        .set("/timestamp", Instant.now().toString())
-        .text();
+    return moves.auditEntry(service, revision, principal, requested);
   }
 
   private String serviceName(String service) {
-    return "projects/" + h.project + "/locations/" + EndToEndHarness.REGION + "/services/"
-        + service;
+    return moves.serviceName(service);
   }
 
   private int percentOf(String service, String revision) {
-    Service s = h.plane.cloudRun().getService(serviceName(service)).orElseThrow();
-    return s.getTrafficStatusesList().stream()
-        .filter(t -> t.getRevision().endsWith("/" + revision) || t.getRevision().equals(revision)
-            || (t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
-                && s.getLatestReadyRevision().endsWith("/" + revision)))
-        .mapToInt(t -> t.getPercent()).sum();
+    return moves.percentOf(service, revision);
   }
 
   private boolean pinned(String service) {
@@ -258,12 +244,6 @@ class DeployPathsEndToEndTest {
   }
 
   private static TrafficTarget target(String revision, int percent, String tag) {
-    TrafficTarget.Builder b = TrafficTarget.newBuilder()
-        .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION)
-        .setRevision(revision).setPercent(percent);
-    if (!tag.isEmpty()) {
-      b.setTag(tag);
-    }
-    return b.build();
+    return ServiceMoves.target(revision, percent, tag);
   }
 }

@@ -59,6 +59,12 @@ final class FunctionHarness {
     }
 
     @Override
+    public Deployment locate(dev.canaryrun.rollout.Effect.LocateRevision r) {
+      fail();
+      return new Deployment(r.revision(), Fixtures.STABLE_REVISION, null);
+    }
+
+    @Override
     public void setTraffic(SetTraffic request) {
       fail();
       trafficCalls.add(request);

@@ -61,6 +61,11 @@ class BoundedRolloutDocumentTest {
     }
 
     @Override
+    public Deployment locate(dev.canaryrun.rollout.Effect.LocateRevision r) {
+      return new Deployment(r.revision(), Fixtures.STABLE_REVISION, null);
+    }
+
+    @Override
     public void setTraffic(SetTraffic request) {}
 
     @Override
