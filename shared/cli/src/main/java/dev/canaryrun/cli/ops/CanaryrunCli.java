@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "canaryrun", mixinStandardHelpOptions = true, version = "canaryrun 0.1.0",
     description = "Progressive delivery for Google Cloud Run: watch and steer rollouts.",
     subcommands = {StatusCommand.class, ReadCommands.Get.class, ReadCommands.History.class,
-        ReadCommands.Explain.class, DashboardCommand.class, Verbs.Pause.class,
+        ReadCommands.Explain.class, VerdictCommand.class, DashboardCommand.class, Verbs.Pause.class,
         Verbs.Resume.class, Verbs.Promote.class, Verbs.Rollback.class, Verbs.Retry.class,
         CanaryrunCli.Demo.class, CanaryrunCli.Bench.class, CanaryrunCli.TickBench.class},
     exitCodeListHeading = "%nExit codes:%n",

@@ -193,6 +193,11 @@ public final class TickBench {
       }
 
       @Override
+      public Deployment locate(dev.canaryrun.rollout.Effect.LocateRevision request) {
+        throw new IllegalStateException("a holding tick must not locate a candidate");
+      }
+
+      @Override
       public void setTraffic(dev.canaryrun.rollout.Effect.SetTraffic request) {
         throw new IllegalStateException("a holding tick must not move traffic");
       }
