@@ -104,6 +104,8 @@ locals {
     onInconclusive = "promote"
     # The tag that addresses the candidate revision (its URL is https://canary---...).
     candidateTag = "canary"
+    # control: canaryrun moves traffic; observe: it only judges (your pipeline moves traffic).
+    mode = "control"
   }
 
   # Defaults + per-service overrides. Overrides are snake_case (Terraform style) and are
@@ -141,6 +143,7 @@ locals {
       onNewBuild     = coalesce(svc.policy.on_new_build, local.policy_defaults.onNewBuild)
       onInconclusive = coalesce(svc.policy.on_inconclusive, local.policy_defaults.onInconclusive)
       candidateTag   = coalesce(svc.policy.candidate_tag, local.policy_defaults.candidateTag)
+      mode           = coalesce(svc.policy.mode, local.policy_defaults.mode)
       # Who may release: always written, so a forged build's image from elsewhere is refused.
       release = {
         imagePrefixes = coalesce(svc.policy.release.image_prefixes, ["${coalesce(svc.region, var.region)}-docker.pkg.dev/${var.project_id}/"])

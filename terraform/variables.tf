@@ -67,6 +67,9 @@ variable "services" {
       on_new_build    = optional(string)
       candidate_tag   = optional(string)
       on_inconclusive = optional(string)
+      # "observe": canaryrun judges the rollouts your own pipeline makes and publishes its
+      # verdicts, and never changes traffic (README "Observe-only mode"). Default "control".
+      mode = optional(string)
       # Who may release the service (docs/SECURITY.md). Unset: the project's own Artifact
       # Registry in the service's region, and builds of this project only.
       release = optional(object({
@@ -127,6 +130,10 @@ variable "services" {
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.on_new_build == null ? true : contains(["supersede", "ignore"], s.policy.on_new_build)])
     error_message = "policy.on_new_build must be \"supersede\" or \"ignore\"."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.mode == null ? true : contains(["control", "observe"], s.policy.mode)])
+    error_message = "policy.mode must be \"control\" or \"observe\"."
   }
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.on_inconclusive == null ? true : contains(["promote", "pause", "rollback"], s.policy.on_inconclusive)])
