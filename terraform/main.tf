@@ -118,6 +118,10 @@ locals {
           percent         = s.percent
           minDwellSeconds = s.min_dwell_seconds
           maxDwellSeconds = s.max_dwell_seconds
+          gate = s.gate == null ? null : {
+            timeoutSeconds = s.gate.timeout_seconds
+            onTimeout      = coalesce(s.gate.on_timeout, "rollback")
+          }
         }
       ]
       judge = merge(local.policy_defaults.judge, { for k, v in {

@@ -43,6 +43,12 @@ variable "services" {
         percent           = number
         min_dwell_seconds = number
         max_dwell_seconds = number
+        # A manual gate: leaving this step needs an operator's `canaryrun promote`
+        # (docs/CONTRACT.md "gate"); {} waits however long, on_timeout proceed | rollback.
+        gate = optional(object({
+          timeout_seconds = optional(number)
+          on_timeout      = optional(string)
+        }))
       })))
       judge = optional(object({
         alpha                    = optional(number)
@@ -130,6 +136,10 @@ variable "services" {
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.on_new_build == null ? true : contains(["supersede", "ignore"], s.policy.on_new_build)])
     error_message = "policy.on_new_build must be \"supersede\" or \"ignore\"."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.steps == null ? true : alltrue([for st in s.policy.steps : st.gate == null ? true : (st.gate.on_timeout == null ? true : contains(["proceed", "rollback"], st.gate.on_timeout))])])
+    error_message = "policy.steps[].gate.on_timeout must be \"proceed\" or \"rollback\"."
   }
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.mode == null ? true : contains(["control", "observe"], s.policy.mode)])

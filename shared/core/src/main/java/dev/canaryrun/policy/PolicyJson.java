@@ -23,7 +23,9 @@ public final class PolicyJson {
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
           "operators", "onInconclusive", "schedule", "mode");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
-  private static final Set<String> STEP = Set.of("percent", "minDwellSeconds", "maxDwellSeconds");
+  private static final Set<String> STEP =
+      Set.of("percent", "minDwellSeconds", "maxDwellSeconds", "gate");
+  private static final Set<String> GATE = Set.of("timeoutSeconds", "onTimeout");
   private static final Set<String> JUDGE =
       Set.of("alpha", "minimumErrorRatio", "minimumLatencyIncrease", "guardrailErrorRate",
           "guardrailMinRequests", "maxCpuUtilisation", "maxMemoryUtilisation",
@@ -65,7 +67,8 @@ public final class PolicyJson {
           int percent = (int) number(s, "percent", at + ".percent", Double.NaN, problems);
           long min = (long) number(s, "minDwellSeconds", at + ".minDwellSeconds", Double.NaN, problems);
           long max = (long) number(s, "maxDwellSeconds", at + ".maxDwellSeconds", min * 3.0, problems);
-          steps.add(new Step(percent, Duration.ofSeconds(min), Duration.ofSeconds(max)));
+          steps.add(new Step(percent, Duration.ofSeconds(min), Duration.ofSeconds(max),
+              gate(s.path("gate"), at + ".gate", problems)));
         }
       }
     }
@@ -161,10 +164,17 @@ public final class PolicyJson {
     ObjectNode root = MAPPER.createObjectNode();
     ArrayNode steps = root.putArray("steps");
     for (Step s : p.steps()) {
-      steps.addObject()
+      ObjectNode step = steps.addObject()
           .put("percent", s.percent())
           .put("minDwellSeconds", s.minDwell().toSeconds())
           .put("maxDwellSeconds", s.maxDwell().toSeconds());
+      if (s.gate() != null) {
+        ObjectNode g = step.putObject("gate");
+        if (s.gate().timeout() != null) {
+          g.put("timeoutSeconds", s.gate().timeout().toSeconds());
+        }
+        g.put("onTimeout", s.gate().onTimeout().name().toLowerCase(Locale.ROOT));
+      }
     }
     JudgeSettings j = p.judge();
     root.putObject("judge")
@@ -199,6 +209,31 @@ public final class PolicyJson {
     ScheduleJson.write(p.schedule(), root);
     root.put("mode", p.mode().jsonName());
     return root.toString();
+  }
+
+  /**
+   * A step's {@code gate}: absent, none; {@code {}} waits for an approval however long;
+   * {@code timeoutSeconds} and {@code onTimeout} (proceed | rollback, default rollback).
+   */
+  private static Gate gate(JsonNode g, String at, List<String> problems) {
+    if (g.isMissingNode() || g.isNull()) {
+      return null;
+    }
+    if (!g.isObject()) {
+      problems.add(at + ": must be an object ({} waits for an approval, or timeoutSeconds and"
+          + " onTimeout)");
+      return null;
+    }
+    unknown(g, GATE, at + ".", problems);
+    Duration timeout = g.hasNonNull("timeoutSeconds") ? Duration.ofSeconds((long) number(g,
+        "timeoutSeconds", at + ".timeoutSeconds", Double.NaN, problems)) : null;
+    String onTimeout = text(g, "onTimeout", "rollback");
+    try {
+      return new Gate(timeout, Gate.OnTimeout.valueOf(onTimeout.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      problems.add(at + ".onTimeout: '" + onTimeout + "' must be 'proceed' or 'rollback'");
+      return null;
+    }
   }
 
   /** Names every field of {@code node} not in {@code known} (ScheduleJson uses it too). */

@@ -168,6 +168,9 @@ public record RolloutPolicy(
       if (s.maxDwell().compareTo(s.minDwell()) < 0) {
         problems.add(at + ".maxDwell: " + s.maxDwell() + " must be >= minDwell " + s.minDwell());
       }
+      if (s.gate() != null) {
+        s.gate().validate(at, problems);
+      }
     }
   }
 

@@ -102,6 +102,9 @@ final class CanaryPhase {
     if (!p.expiredAt(now)) {
       return hold(r, judged);
     }
+    if (p.gate()) {
+      return Gates.timedOut(r, judged, e, now, v);
+    }
     String why = "pause by " + p.actor() + " expired at " + p.until();
     return p.atExpiry() == ExpiryAction.ROLLBACK
         ? SharedMoves.rollBack(r, judged, e, now, CONTROLLER,
@@ -135,19 +138,31 @@ final class CanaryPhase {
       return transition(r, next, e, now, CONTROLLER, held + "; it would move on because "
           + why + ": " + v.summary(), v, List.of());
     }
+    if (r.policy().step(i).gate() != null) {
+      return Gates.hold(r, judged, e, now, v, why);
+    }
+    return moveOn(r, judged, e, now, CONTROLLER, why + ": " + v.summary(), v);
+  }
+
+  /**
+   * The next step, or the promotion after the last, for {@code because} (with its numbers):
+   * what a PASS, StepGate or an approved gate leads to.
+   */
+  static Decision moveOn(Rollout r, Rollout judged, RolloutEvent e, Instant now, String actor,
+      String because, Verdict v) {
+    int i = r.stepIndex();
     List<Step> steps = r.policy().steps();
-    String because = why + ": " + v.summary();
     if (r.policy().isLastStep(i)) {
       Rollout next = judged.withState(PROMOTING, -1, now, "promoting: 100% to the candidate")
           .withTraffic(TrafficIntent.desired(100));
-      return transition(r, next, e, now, CONTROLLER, because + "; promoting to 100%", v,
+      return transition(r, next, e, now, actor, because + "; promoting to 100%", v,
           List.of(SetTraffic.of(next)));
     }
     Step s = steps.get(i + 1);
     Rollout next = judged.withState(CANARY, i + 1, now,
             "step " + (i + 2) + ": " + s.percent() + "% to the candidate")
         .withTraffic(TrafficIntent.desired(s.percent()));
-    return transition(r, next, e, now, CONTROLLER,
+    return transition(r, next, e, now, actor,
         because + "; step " + (i + 2) + " of " + steps.size() + ": " + s.percent()
             + "% for at least " + s.minDwell().toSeconds() + " s",
         v, List.of(notification(NotificationType.STEP_ADVANCED, next, next.reason()),
@@ -158,7 +173,7 @@ final class CanaryPhase {
    * Evidence consumed but nothing else: stored, not audited. A tick that consumed no bucket
    * changes nothing worth a write (its verdict only restates the stored evidence).
    */
-  private static Decision hold(Rollout r, Rollout judged) {
+  static Decision hold(Rollout r, Rollout judged) {
     return Objects.equals(r.judge(), judged.judge())
         ? Decision.noop(r)
         : Decision.changed(judged, List.of(), List.of());

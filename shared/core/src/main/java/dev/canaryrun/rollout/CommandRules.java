@@ -104,6 +104,9 @@ final class CommandRules {
 
   private static Decision promote(Rollout r, Command c, Instant now, String by) {
     RolloutState s = r.state();
+    if (s == PAUSED && r.pause().gate()) {
+      return Gates.approve(r, c, now, by);
+    }
     if (s != VERIFYING && s != CANARY && s != PAUSED) {
       return reject(r, c, now,
           "promote applies to a rollout in VERIFYING, CANARY or PAUSED, not " + s);

@@ -3,5 +3,7 @@ package dev.canaryrun.rollout;
 /** What happens when a timed pause expires. */
 public enum ExpiryAction {
   RESUME,
-  ROLLBACK
+  ROLLBACK,
+  /** A manual gate's timeout with onTimeout proceed: move on as if approved. */
+  PROCEED
 }

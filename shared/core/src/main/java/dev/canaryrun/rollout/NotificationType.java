@@ -12,6 +12,8 @@ public enum NotificationType {
   SUPERSEDED,
   FAILED,
   STABLE_ALERT,
+  /** A step's manual gate holds the rollout until an operator's promote (with the verdict). */
+  APPROVAL_NEEDED,
   COMMAND_REJECTED,
   /** Observe-only mode: the judge reached PASS or FAIL (details.outcome) at the served split. */
   VERDICT,

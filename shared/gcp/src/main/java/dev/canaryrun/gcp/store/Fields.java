@@ -100,6 +100,11 @@ final class Fields {
     throw v == null ? missing(name) : wrongType(name, "a boolean", v);
   }
 
+  /** A boolean; {@code fallback} when absent (a field added after documents were written). */
+  boolean optBool(String name, boolean fallback) {
+    return values.get(name) == null ? fallback : bool(name);
+  }
+
   /** A nested map; null when absent. */
   Fields optMap(String name) {
     Object v = values.get(name);

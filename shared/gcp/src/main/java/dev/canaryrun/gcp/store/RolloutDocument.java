@@ -115,12 +115,16 @@ final class RolloutDocument {
     m.put("reason", p.reason());
     m.put("until", Fields.timestamp(p.until()));
     m.put("atExpiry", p.atExpiry().name());
+    if (p.gate()) {
+      m.put("gate", true); // absent: an operator's or the controller's pause
+    }
     return m;
   }
 
   private static Pause pause(Fields f) {
     return f == null ? null : new Pause(f.string("actor"), f.string("reason"),
-        f.optInstant("until"), f.enumValue("atExpiry", ExpiryAction.class));
+        f.optInstant("until"), f.enumValue("atExpiry", ExpiryAction.class),
+        f.optBool("gate", false));
   }
 
   private static dev.canaryrun.policy.RolloutPolicy policy(String id, String json) {
