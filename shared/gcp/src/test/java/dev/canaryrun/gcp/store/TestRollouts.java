@@ -38,7 +38,8 @@ final class TestRollouts {
   static Rollout rich(String id, String service) {
     RolloutPolicy policy = PolicyJson.parse("""
         {"steps": [{"percent": 10, "minDwellSeconds": 60, "maxDwellSeconds": 120},
-                   {"percent": 40, "minDwellSeconds": 90}],
+                   {"percent": 40, "minDwellSeconds": 90,
+                    "gate": {"timeoutSeconds": 1800, "onTimeout": "proceed"}}],
          "judge": {"alpha": 0.05, "guardrailMinRequests": 50},
          "onNewBuild": "ignore", "candidateTag": "next"}
         """);
@@ -56,9 +57,9 @@ final class TestRollouts {
         new JudgeState(T0.plusSeconds(540), evidence(), Map.of("errors.logE", 0.5473,
             "latency.logE", -0.25, "buckets", 9.0)),
         verdict,
-        new Pause("alice@example.com", "waiting for the load test", T0.plusSeconds(3600),
-            ExpiryAction.ROLLBACK),
-        Set.of("incident-b", "incident-a"), "paused by alice@example.com",
+        new Pause("canaryrun", "gate at step 2", T0.plusSeconds(3600), ExpiryAction.PROCEED,
+            true),
+        Set.of("incident-b", "incident-a"), "awaiting approval to leave step 2 (40%)",
         T0.plusSeconds(1200)),
         0, T0.plusSeconds(660));
   }
