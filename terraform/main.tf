@@ -106,6 +106,8 @@ locals {
     candidateTag = "canary"
     # control: canaryrun moves traffic; observe: it only judges (your pipeline moves traffic).
     mode = "control"
+    # Seconds at 100% during which an alert or a 5xx rise still rolls back (0: none).
+    bake = { durationSeconds = 0, stableTag = "previous" }
   }
 
   # Defaults + per-service overrides. Overrides are snake_case (Terraform style) and are
@@ -148,6 +150,10 @@ locals {
       onInconclusive = coalesce(svc.policy.on_inconclusive, local.policy_defaults.onInconclusive)
       candidateTag   = coalesce(svc.policy.candidate_tag, local.policy_defaults.candidateTag)
       mode           = coalesce(svc.policy.mode, local.policy_defaults.mode)
+      bake = merge(local.policy_defaults.bake, { for k, v in {
+        durationSeconds = svc.policy.bake.duration_seconds
+        stableTag       = svc.policy.bake.stable_tag
+      } : k => v if v != null })
       # Who may release: always written, so a forged build's image from elsewhere is refused.
       release = {
         imagePrefixes = coalesce(svc.policy.release.image_prefixes, ["${coalesce(svc.region, var.region)}-docker.pkg.dev/${var.project_id}/"])

@@ -76,6 +76,12 @@ variable "services" {
       # "observe": canaryrun judges the rollouts your own pipeline makes and publishes its
       # verdicts, and never changes traffic (README "Observe-only mode"). Default "control".
       mode = optional(string)
+      # Bake time after 100% (docs/CONTRACT.md "bake"): an alert or a 5xx rise above the
+      # pre-release baseline still rolls back; the previous stable stays tagged stable_tag.
+      bake = optional(object({
+        duration_seconds = optional(number)
+        stable_tag       = optional(string)
+      }), {})
       # Who may release the service (docs/SECURITY.md). Unset: the project's own Artifact
       # Registry in the service's region, and builds of this project only.
       release = optional(object({
@@ -140,6 +146,10 @@ variable "services" {
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.steps == null ? true : alltrue([for st in s.policy.steps : st.gate == null ? true : (st.gate.on_timeout == null ? true : contains(["proceed", "rollback"], st.gate.on_timeout))])])
     error_message = "policy.steps[].gate.on_timeout must be \"proceed\" or \"rollback\"."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.bake.duration_seconds == null ? true : (s.policy.bake.duration_seconds >= 0 && s.policy.bake.duration_seconds <= 604800)])
+    error_message = "policy.bake.duration_seconds must be in 0..604800 (7 days)."
   }
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.mode == null ? true : contains(["control", "observe"], s.policy.mode)])

@@ -21,7 +21,8 @@ public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
-          "operators", "onInconclusive", "schedule", "mode");
+          "operators", "onInconclusive", "schedule", "mode", "bake");
+  private static final Set<String> BAKE = Set.of("durationSeconds", "stableTag");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
   private static final Set<String> STEP =
       Set.of("percent", "minDwellSeconds", "maxDwellSeconds", "gate");
@@ -145,12 +146,17 @@ public final class PolicyJson {
             + " 'observe' (canaryrun only judges; your pipeline moves traffic)");
       }
     }
+    JsonNode b = root.path("bake");
+    unknown(b, BAKE, "bake.", problems);
+    BakeSettings bake = new BakeSettings(Duration.ofSeconds((long) number(b, "durationSeconds",
+        "bake.durationSeconds", d.bake().duration().toSeconds(), problems)),
+        text(b, "stableTag", d.bake().stableTag()));
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
     try {
       return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators,
-          onInconclusive, schedule, mode);
+          onInconclusive, schedule, mode, bake);
     } catch (InvalidPolicyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -208,6 +214,8 @@ public final class PolicyJson {
     root.put("onInconclusive", p.onInconclusive().name().toLowerCase(Locale.ROOT));
     ScheduleJson.write(p.schedule(), root);
     root.put("mode", p.mode().jsonName());
+    root.putObject("bake").put("durationSeconds", p.bake().duration().toSeconds())
+        .put("stableTag", p.bake().stableTag());
     return root.toString();
   }
 

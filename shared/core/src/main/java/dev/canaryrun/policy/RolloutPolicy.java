@@ -26,7 +26,8 @@ public record RolloutPolicy(
     Operators operators,
     InconclusiveAction onInconclusive,
     ReleaseSchedule schedule,
-    ControlMode mode) {
+    ControlMode mode,
+    BakeSettings bake) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
@@ -48,6 +49,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(onInconclusive, "onInconclusive");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(bake, "bake");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -57,6 +59,7 @@ public record RolloutPolicy(
     release.validate(problems);
     operators.validate(problems);
     schedule.validate(problems);
+    bake.validate(candidateTag, TAG, problems);
     if (!TAG.matcher(candidateTag).matches()) {
       problems.add("candidateTag: '" + candidateTag
           + "' must be lower-case letters, digits and dashes, starting with a letter");
@@ -64,6 +67,21 @@ public record RolloutPolicy(
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
+  }
+
+  /** No bake time (the form before bake time existed). */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag,
+      ReleaseRules release, Operators operators, InconclusiveAction onInconclusive,
+      ReleaseSchedule schedule, ControlMode mode) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, release, operators,
+        onInconclusive, schedule, mode, BakeSettings.none());
+  }
+
+  /** The same policy with bake time {@code b}. */
+  public RolloutPolicy withBake(BakeSettings b) {
+    return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
+        release, operators, onInconclusive, schedule, mode, b);
   }
 
   /** canaryrun steers traffic (the form before observe-only mode existed). */
@@ -78,7 +96,7 @@ public record RolloutPolicy(
   /** The same policy in {@code mode}. */
   public RolloutPolicy withMode(ControlMode m) {
     return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
-        release, operators, onInconclusive, schedule, m);
+        release, operators, onInconclusive, schedule, m, bake);
   }
 
   /** Whether canaryrun only judges (never writes traffic). */

@@ -107,6 +107,9 @@ final class CommandRules {
     if (s == PAUSED && r.pause().gate()) {
       return Gates.approve(r, c, now, by);
     }
+    if (s == RolloutState.BAKING) {
+      return BakePhase.endedBy(r, c, now, by);
+    }
     if (s != VERIFYING && s != CANARY && s != PAUSED) {
       return reject(r, c, now,
           "promote applies to a rollout in VERIFYING, CANARY or PAUSED, not " + s);
@@ -119,8 +122,8 @@ final class CommandRules {
 
   private static Decision rollBack(Rollout r, Command c, Instant now, String by) {
     return switch (r.state()) {
-      case DEPLOYING, VERIFYING, CANARY, PAUSED, PROMOTING -> SharedMoves.rollBack(r, r, c, now,
-          c.actor(), "operator rolls back" + by, null);
+      case DEPLOYING, VERIFYING, CANARY, PAUSED, PROMOTING, BAKING -> SharedMoves.rollBack(r, r,
+          c, now, c.actor(), "operator rolls back" + by, null);
       case PROMOTED -> r.stableRevision() == null
           ? reject(r, c, now, "no previous stable revision is known to roll back to")
           : SharedMoves.rollBack(r, r, c, now, c.actor(),

@@ -20,14 +20,26 @@ public sealed interface Effect {
   record SmokeCheck(String service, String revision, String url, SmokeCheckSettings settings)
       implements Effect {}
 
-  /** Give the candidate {@code candidatePercent} and the stable revision the rest. */
+  /**
+   * Give the candidate {@code candidatePercent} and the stable revision the rest.
+   *
+   * @param stableTag a tag for the stable revision (null: none), kept even at 0%: the promotion
+   *     of a policy with bake time keeps the previous stable revision addressable
+   */
   record SetTraffic(String service, String region, String stableRevision, String candidateRevision,
-      String tag, int candidatePercent) implements Effect {
+      String tag, int candidatePercent, String stableTag) implements Effect {
+
+    public SetTraffic(String service, String region, String stableRevision,
+        String candidateRevision, String tag, int candidatePercent) {
+      this(service, region, stableRevision, candidateRevision, tag, candidatePercent, null);
+    }
 
     /** The split the rollout currently wants, applied or not. */
     public static SetTraffic of(Rollout r) {
+      boolean bakes = r.policy().bake().active() && r.state() == RolloutState.PROMOTING;
       return new SetTraffic(r.service(), r.region(), r.stableRevision(), r.candidateRevision(),
-          r.policy().candidateTag(), r.traffic().candidatePercent());
+          r.policy().candidateTag(), r.traffic().candidatePercent(),
+          bakes ? r.policy().bake().stableTag() : null);
     }
   }
 

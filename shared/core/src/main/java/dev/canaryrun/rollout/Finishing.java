@@ -22,6 +22,9 @@ final class Finishing {
   private Finishing() {}
 
   static Decision newerBuild(Rollout r, NewerBuild e, Instant now) {
+    if (r.state() == RolloutState.BAKING) {
+      return BakePhase.cutShort(r, e, now);
+    }
     if (r.state().terminal() || r.state() == PROMOTING || r.state() == ROLLING_BACK) {
       // Those two are finishing an outcome already decided; the newer rollout starts from
       // whatever they leave serving.
@@ -50,6 +53,9 @@ final class Finishing {
     Rollout applied = r.withTraffic(t.markApplied());
     String split = "Cloud Run serves candidate " + t.candidatePercent() + "% / stable "
         + (100 - t.candidatePercent()) + "%";
+    if (r.state() == PROMOTING && r.policy().bake().active()) {
+      return BakePhase.begin(r, applied, e, now, split);
+    }
     if (r.state() == PROMOTING) {
       Rollout next = Settling.ended(applied.withState(PROMOTED, -1, now,
           "promoted: " + r.candidateRevision() + " serves 100%"), now);

@@ -6,6 +6,8 @@ public enum NotificationType {
   STEP_ADVANCED,
   PAUSED,
   RESUMED,
+  /** 100% applied and the policy's bake time began (PROMOTED follows it, or a rollback). */
+  BAKING,
   PROMOTED,
   ROLLING_BACK,
   ROLLED_BACK,

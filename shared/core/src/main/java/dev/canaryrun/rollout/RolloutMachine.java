@@ -113,6 +113,7 @@ public final class RolloutMachine {
       case DEPLOYING, VERIFYING -> DeployPhase.tick(r, e, now);
       case CANARY, PAUSED -> CanaryPhase.tick(r, e, now);
       case OBSERVING -> ObservePhase.tick(r, e, now);
+      case BAKING -> BakePhase.tick(r, e, now);
       // Pending traffic of these is re-driven by the loop, not decided here.
       case PROMOTING, ROLLING_BACK -> Decision.noop(r);
       case PROMOTED, ROLLED_BACK, SUPERSEDED, FAILED, OBSERVED -> Settling.tick(r, e, now);

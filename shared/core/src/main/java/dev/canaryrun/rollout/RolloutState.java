@@ -12,6 +12,11 @@ public enum RolloutState {
   PAUSED,
   /** 100% to the candidate has been decided and is being applied. */
   PROMOTING,
+  /**
+   * The candidate serves 100% for the policy's bake time, the previous stable revision kept
+   * tagged: an alert on the candidate or a 5xx rate above the pre-release baseline rolls back.
+   */
+  BAKING,
   /** The candidate serves 100%: it is the new stable revision. */
   PROMOTED,
   /** 0% to the candidate has been decided and is being applied. */
@@ -41,6 +46,6 @@ public enum RolloutState {
 
   /** States in which the candidate may carry traffic and the judge runs. */
   public boolean judged() {
-    return this == CANARY || this == PAUSED || this == OBSERVING;
+    return this == CANARY || this == PAUSED || this == OBSERVING || this == BAKING;
   }
 }

@@ -1,5 +1,6 @@
 package dev.canaryrun.service;
 
+import dev.canaryrun.judge.BakeJudge;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.judge.JudgeInput;
 import dev.canaryrun.judge.Judgement;
@@ -15,6 +16,12 @@ import java.util.List;
  * save judges from the fresh judge state and buckets are still consumed exactly once.
  */
 record MetricsWindow(List<MetricBucket> canary, List<MetricBucket> stable, Instant finalUntil) {
+
+  /** The bake's verdict: the candidate's buckets against the pre-release baseline. */
+  Judgement bake(BakeJudge judge, Rollout r) {
+    return judge.judge(r.judge(), r.policy().judge(), new JudgeInput(canary, List.of(), 100,
+        finalUntil));
+  }
 
   /** @param canaryPercent the candidate's share the window was served at */
   Judgement judge(CanaryJudge judge, Rollout r, int canaryPercent) {

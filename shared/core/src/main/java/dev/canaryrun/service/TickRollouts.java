@@ -1,5 +1,6 @@
 package dev.canaryrun.service;
 
+import dev.canaryrun.judge.BakeJudge;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.port.RolloutStore;
@@ -29,6 +30,7 @@ final class TickRollouts implements AutoCloseable {
   private final MetricsCollector metrics;
   private final ServedShares served;
   private final CanaryJudge judge;
+  private final BakeJudge bake = new BakeJudge();
   private final DecisionLoop loop;
   private final Staleness staleness;
   private final Clock clock;
@@ -93,6 +95,9 @@ final class TickRollouts implements AutoCloseable {
   private Judgement judgement(MetricsWindow w, Rollout fresh, Integer share) {
     if (w == null || !fresh.state().judged() || fresh.judge() == null) {
       return null;
+    }
+    if (fresh.state() == RolloutState.BAKING) {
+      return w.bake(bake, fresh);
     }
     if (fresh.state() == RolloutState.OBSERVING) {
       return share == null ? null : w.judge(judge, fresh, share);

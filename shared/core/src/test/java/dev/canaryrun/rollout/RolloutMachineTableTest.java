@@ -106,6 +106,10 @@ class RolloutMachineTableTest {
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
         + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop");
+    // BAKING (a 30-minute bake, an hour in: the bake time has passed).
+    TABLE.put(RolloutState.BAKING, "noop, PROMOTED, noop, noop, noop, noop,"
+        + " PROMOTED, ROLLING_BACK->0%, PROMOTED, ROLLING_BACK->0%, updated, recorded,"
+        + " rejected, rejected, PROMOTED, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
         + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated");

@@ -4,6 +4,7 @@ import dev.canaryrun.judge.JudgeState;
 import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.policy.BakeSettings;
 import dev.canaryrun.policy.ControlMode;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
@@ -22,6 +23,7 @@ final class Rollouts {
   static final String SERVICE = "checkout";
   static final String STABLE = "checkout-00041-abc";
   static final RolloutMachine MACHINE = new RolloutMachine();
+  static final BakeSettings BAKE = new BakeSettings(java.time.Duration.ofMinutes(30), "previous");
 
   private Rollouts() {}
 
@@ -37,6 +39,11 @@ final class Rollouts {
   static Rollout in(RolloutState s, RolloutPolicy policy) {
     if (s == RolloutState.OBSERVING || s == RolloutState.OBSERVED) {
       return observing(s, policy.withMode(ControlMode.OBSERVE));
+    }
+    if (s == RolloutState.BAKING && !policy.bake().active()) {
+      // Promoted with a 30-minute bake: Cloud Run serves the promotion, the bake begins.
+      return step(in(RolloutState.PROMOTING, policy.withBake(BAKE)),
+          new TrafficApplied("a100", T0, 100));
     }
     Rollout deploying = MACHINE.start(build("b1234567"), policy, T0).next();
     Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
@@ -56,6 +63,7 @@ final class Rollouts {
           new TrafficApplied("a0", T0, 0));
       case FAILED -> step(verifying, new SmokeCheckFailed("sf", T0, "503"));
       case OBSERVING, OBSERVED -> throw new IllegalStateException("observe-only: see observing");
+      case BAKING -> throw new IllegalStateException("bake: see the policy with a bake above");
     };
   }
 

@@ -163,7 +163,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
       List<TrafficTarget> planned = plan(name, request.candidateRevision(), () ->
           TrafficPlan.forSplit(service.getTrafficList(), latest,
               request.stableRevision(), request.candidateRevision(), request.tag(),
-              request.candidatePercent()));
+              request.candidatePercent(), request.stableTag()));
       if (!planned.equals(service.getTrafficList())) {
         // Taking the candidate out (rollback, supersede) is protection, not progress: it goes
         // through even over a hand-made split, as a pause never stops a rollback either.

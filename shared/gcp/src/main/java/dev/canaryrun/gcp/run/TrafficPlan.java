@@ -64,17 +64,28 @@ final class TrafficPlan {
    */
   static List<TrafficTarget> forSplit(List<TrafficTarget> current, String latestReady,
       String stable, String candidate, String tag, int percent) {
+    return forSplit(current, latestReady, stable, candidate, tag, percent, null);
+  }
+
+  /**
+   * As above, and with {@code stableTag} (null: none) the stable revision wears that tag, even
+   * at 0%: the tag moves off any other revision that wore it (a bake keeps the previous stable
+   * revision addressable, and the tag always names the latest previous one).
+   */
+  static List<TrafficTarget> forSplit(List<TrafficTarget> current, String latestReady,
+      String stable, String candidate, String tag, int percent, String stableTag) {
     List<TrafficTarget> others = new ArrayList<>();
     List<TrafficTarget> keptTags = new ArrayList<>();
     int othersPercent = 0;
     for (TrafficTarget t : pinLatest(current, latestReady)) {
       String revision = shortName(t.getRevision());
       boolean managed = revision.equals(stable) || revision.equals(candidate);
+      boolean ourStableTag = stableTag != null && t.getTag().equals(stableTag);
       if (managed) {
-        if (!t.getTag().isEmpty() && !t.getTag().equals(tag)) {
+        if (!t.getTag().isEmpty() && !t.getTag().equals(tag) && !ourStableTag) {
           keptTags.add(target(revision, 0, t.getTag()));
         }
-      } else if (t.getTag().equals(tag)) {
+      } else if (t.getTag().equals(tag) || ourStableTag) {
         // A third revision wearing our tag (a superseded candidate): the tag moves; the
         // traffic it still has is not ours to redistribute.
         if (t.getPercent() > 0) {
@@ -91,8 +102,8 @@ final class TrafficPlan {
     int stablePercent = share - candidatePercent;
     List<TrafficTarget> out = new ArrayList<>(others);
     out.add(target(candidate, candidatePercent, tag));
-    if (stablePercent > 0) {
-      out.add(target(stable, stablePercent, ""));
+    if (stablePercent > 0 || (stableTag != null && !stable.equals(candidate))) {
+      out.add(target(stable, stablePercent, stableTag == null ? "" : stableTag));
     }
     out.addAll(keptTags);
     return out;

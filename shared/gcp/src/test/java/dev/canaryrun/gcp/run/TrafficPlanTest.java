@@ -41,6 +41,18 @@ class TrafficPlanTest {
   }
 
   @Test
+  void aBakingPromotionKeepsThePreviousStableTaggedAtZeroAndMovesTheTagToIt() {
+    // "older" wore 'previous' from the last release; now "s" is the previous stable.
+    List<TrafficTarget> current = List.of(target("s", 50, ""), target("c", 50, "canary"),
+        target("older", 0, "previous"));
+    assertEquals(List.of(target("c", 100, "canary"), target("s", 0, "previous")),
+        TrafficPlan.forSplit(current, "c", "s", "c", "canary", 100, "previous"));
+    assertEquals(List.of(target("c", 100, "canary")),
+        TrafficPlan.forSplit(List.of(target("s", 50, ""), target("c", 50, "canary")), "c", "s",
+            "c", "canary", 100), "no bake: the stable target goes");
+  }
+
+  @Test
   void latestWithoutAReadyRevisionCannotBePinned() {
     List<TrafficTarget> current = List.of(TrafficTarget.newBuilder()
         .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST)
