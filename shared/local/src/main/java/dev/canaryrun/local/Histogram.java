@@ -103,11 +103,17 @@ final class Histogram {
   }
 
   void add(double value) {
-    counts[layout.index(value)]++;
-    count++;
+    add(value, 1);
+  }
+
+  /** {@code weight} observations of {@code value} (a batch: merged exactly, as one bucket). */
+  void add(double value, long weight) {
+    counts[layout.index(value)] += weight;
+    long n = count + weight;
     double delta = value - mean;
-    mean += delta / count;
-    m2 += delta * (value - mean);
+    mean += delta * weight / n;
+    m2 += delta * delta * count * weight / n;
+    count = n;
   }
 
   void merge(Histogram other) {

@@ -79,9 +79,19 @@ public final class LocalMonitoring {
     store.add(new UtilisationRecord(key(service, revision), cpu, memory, at));
   }
 
+  /**
+   * Loads a recorded history ({@link RecordedHistory}): its minutes become samples like the
+   * ones the local revisions record, so every query, aligner and reducer answers over them.
+   */
+  public void load(RecordedHistory history) {
+    history.batches().forEach(store::add);
+    history.utilisations().forEach(store::add);
+  }
+
   /** Answers a ListTimeSeries request in-process (same code path as gRPC, without paging). */
   public List<TimeSeries> query(ListTimeSeriesRequest request) {
-    return TimeSeriesQuery.run(request, store.requests(), store.utilisations());
+    return TimeSeriesQuery.run(request, store.requests(), store.batches(),
+        store.utilisations());
   }
 
   /** The monitoring labels {@link #record} would use for this revision. */

@@ -24,9 +24,12 @@ enum RunMetric {
   MEMORY_UTILIZATIONS("run.googleapis.com/container/memory/utilizations",
       ValueType.DISTRIBUTION, "10^2.%", new Histogram.Linear(100, 0.01, 0.0));
 
-  /** One observation: a request (value 1 or its latency) or a utilisation level. */
+  /**
+   * One observation: a request (value 1 or its latency) or a utilisation level, {@code weight}
+   * times (a recorded history's batch of requests; 1 otherwise).
+   */
   record Sample(Map<String, String> metricLabels, RevisionKey resource, Instant at,
-      double value) {}
+      double value, long weight) {}
 
   final String type;
   final ValueType valueType;
@@ -53,7 +56,8 @@ enum RunMetric {
     return Optional.empty();
   }
 
-  List<Sample> samples(List<RequestRecord> requests, List<UtilisationRecord> utilisations) {
+  List<Sample> samples(List<RequestRecord> requests, List<RequestBatch> batches,
+      List<UtilisationRecord> utilisations) {
     List<Sample> out = new ArrayList<>();
     switch (this) {
       case REQUEST_COUNT, REQUEST_LATENCIES -> {
@@ -62,13 +66,20 @@ enum RunMetric {
               "response_code", Integer.toString(r.statusCode()),
               "response_code_class", r.responseCodeClass());
           out.add(new Sample(labels, r.resource(), r.at(),
-              this == REQUEST_COUNT ? 1 : r.latencyMs()));
+              this == REQUEST_COUNT ? 1 : r.latencyMs(), 1));
+        }
+        for (RequestBatch b : batches) {
+          Map<String, String> labels = Map.of(
+              "response_code", Integer.toString(b.statusCode()),
+              "response_code_class", b.responseCodeClass());
+          out.add(new Sample(labels, b.resource(), b.at(),
+              this == REQUEST_COUNT ? 1 : b.latencyMs(), b.count()));
         }
       }
       case CPU_UTILIZATIONS, MEMORY_UTILIZATIONS -> {
         for (UtilisationRecord u : utilisations) {
           out.add(new Sample(Map.of(), u.resource(), u.at(),
-              this == CPU_UTILIZATIONS ? u.cpu() : u.memory()));
+              this == CPU_UTILIZATIONS ? u.cpu() : u.memory(), 1));
         }
       }
       default -> throw new IllegalStateException(name());

@@ -37,7 +37,7 @@ final class TimeSeriesQuery {
   private TimeSeriesQuery() {}
 
   static List<TimeSeries> run(ListTimeSeriesRequest request, List<RequestRecord> requests,
-      List<UtilisationRecord> utilisations) {
+      List<RequestBatch> batches, List<UtilisationRecord> utilisations) {
     String project = project(request.getName());
     MetricFilter filter = MetricFilter.parse(request.getFilter());
     RunMetric metric = RunMetric.byType(filter.metricType()).orElse(null);
@@ -70,7 +70,7 @@ final class TimeSeriesQuery {
 
     // 1. Samples in the interval that pass the filter, grouped into series.
     Map<Map<String, String>, List<RunMetric.Sample>> series = new TreeMap<>(MAP_ORDER);
-    for (RunMetric.Sample s : metric.samples(requests, utilisations)) {
+    for (RunMetric.Sample s : metric.samples(requests, batches, utilisations)) {
       if (!s.at().isAfter(start) || s.at().isAfter(end)) {
         continue;
       }
@@ -178,7 +178,7 @@ final class TimeSeriesQuery {
           return c;
         }
         Cell c = new Cell(ValueType.INT64);
-        c.int64 = samples.size();
+        c.int64 = weight(samples);
         return c;
       }
       case ALIGN_RATE -> {
@@ -186,7 +186,7 @@ final class TimeSeriesQuery {
           throw unsupportedAligner(aligner, metric);
         }
         Cell c = new Cell(ValueType.DOUBLE);
-        c.dbl = samples.size() / (period.toMillis() / 1000.0);
+        c.dbl = weight(samples) / (period.toMillis() / 1000.0);
         return c;
       }
       case ALIGN_MEAN -> {
@@ -197,7 +197,7 @@ final class TimeSeriesQuery {
           // Mean of the raw one-minute points that fall in the bucket.
           Map<Instant, Integer> perMinute = new HashMap<>();
           samples.forEach(s -> perMinute.merge(minuteEnd(s.at()), 1, Integer::sum));
-          c.dbl = (double) samples.size() / perMinute.size();
+          c.dbl = (double) weight(samples) / perMinute.size();
         }
         return c;
       }
@@ -230,8 +230,16 @@ final class TimeSeriesQuery {
 
   private static Histogram histogram(RunMetric metric, List<RunMetric.Sample> samples) {
     Histogram h = new Histogram(metric.layout);
-    samples.forEach(s -> h.add(s.value()));
+    samples.forEach(s -> h.add(s.value(), s.weight()));
     return h;
+  }
+
+  private static long weight(List<RunMetric.Sample> samples) {
+    long n = 0;
+    for (RunMetric.Sample s : samples) {
+      n += s.weight();
+    }
+    return n;
   }
 
   private static MetricKind kindAfter(Aligner aligner) {

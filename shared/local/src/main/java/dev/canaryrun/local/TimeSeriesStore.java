@@ -17,6 +17,7 @@ public final class TimeSeriesStore {
   private final Clock clock;
   private final List<RequestRecord> requests = new ArrayList<>();
   private final List<UtilisationRecord> utilisations = new ArrayList<>();
+  private final List<RequestBatch> batches = new ArrayList<>();
 
   public TimeSeriesStore(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -40,6 +41,14 @@ public final class TimeSeriesStore {
     }
   }
 
+  /** Adds requests served in one minute with one status and latency (a recorded history). */
+  public void add(RequestBatch batch) {
+    Objects.requireNonNull(batch, "batch");
+    synchronized (this) {
+      batches.add(batch);
+    }
+  }
+
   /** Records a request served now (by the injected clock). */
   public void recordRequest(RevisionKey resource, int statusCode, double latencyMs) {
     add(new RequestRecord(resource, statusCode, latencyMs, clock.instant()));
@@ -47,6 +56,10 @@ public final class TimeSeriesStore {
 
   public synchronized List<RequestRecord> requests() {
     return List.copyOf(requests);
+  }
+
+  public synchronized List<RequestBatch> batches() {
+    return List.copyOf(batches);
   }
 
   public synchronized List<UtilisationRecord> utilisations() {
@@ -67,5 +80,6 @@ public final class TimeSeriesStore {
   public synchronized void clear() {
     requests.clear();
     utilisations.clear();
+    batches.clear();
   }
 }

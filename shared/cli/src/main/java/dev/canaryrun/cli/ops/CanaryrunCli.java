@@ -15,7 +15,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "canaryrun", mixinStandardHelpOptions = true, version = "canaryrun 0.1.0",
     description = "Progressive delivery for Google Cloud Run: watch and steer rollouts.",
     subcommands = {StatusCommand.class, ReadCommands.Get.class, ReadCommands.History.class,
-        ReadCommands.Explain.class, VerdictCommand.class, DashboardCommand.class, Verbs.Pause.class,
+        ReadCommands.Explain.class, VerdictCommand.class, BacktestCommand.class,
+        DashboardCommand.class, Verbs.Pause.class,
         Verbs.Resume.class, Verbs.Promote.class, Verbs.Rollback.class, Verbs.Retry.class,
         CanaryrunCli.Demo.class, CanaryrunCli.Bench.class, CanaryrunCli.TickBench.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -25,7 +26,8 @@ import picocli.CommandLine.Unmatched;
     footer = {"  FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST  the emulators (else the real "
         + "services, Application Default Credentials)",
         "  CANARYRUN_RUN_ENDPOINT  a local Cloud Run control plane (plaintext gRPC host:port)",
-        "  CANARYRUN_MONITORING_ENDPOINT  a local Cloud Monitoring (the dashboard's charts)",
+        "  CANARYRUN_MONITORING_ENDPOINT  a local Cloud Monitoring (the dashboard's charts, "
+            + "backtest)",
         "  CANARYRUN_PROJECT, CANARYRUN_REGION, CANARYRUN_DATABASE  defaults for --project, "
             + "--region, the Firestore database",
         "  CANARYRUN_ACTOR  your name against the emulators (default $USER@local)",

@@ -16,6 +16,7 @@ import dev.canaryrun.port.RolloutHistory;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.MetricsReader;
 import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.gcp.monitoring.CloudMonitoringHistory;
 import dev.canaryrun.gcp.monitoring.CloudMonitoringMetricsReader;
 import dev.canaryrun.gcp.monitoring.MonitoringClients;
 import dev.canaryrun.gcp.store.FirestoreRolloutWatch;
@@ -85,6 +86,16 @@ public final class OperatorBackend implements AutoCloseable {
           Duration.ofSeconds(15), 2);
     }
     return new CloudMonitoringMetricsReader(monitoring, config.projectId());
+  }
+
+  /** A service's metric history for a backtest, through the controller's own reader. */
+  public synchronized CloudMonitoringHistory monitoringHistory() {
+    if (monitoring == null) {
+      monitoring = MonitoringClients.create(Optional.ofNullable(config.monitoringEndpoint()),
+          Duration.ofSeconds(15), 2);
+    }
+    return new CloudMonitoringHistory(monitoring, config.projectId(),
+        CloudMonitoringHistory.Options.defaults());
   }
 
   private synchronized Firestore db() {

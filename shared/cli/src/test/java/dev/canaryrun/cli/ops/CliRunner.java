@@ -16,9 +16,14 @@ record CliRunner(Map<String, String> env, Path home) {
   }
 
   Result run(String... args) {
+    return at(Clock.systemUTC(), args);
+  }
+
+  /** With the CLI's clock set (a backtest's window ends at its "now"). */
+  Result at(Clock clock, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = CanaryrunCli.run(new CliContext(env, Clock.systemUTC(), home,
+    int code = CanaryrunCli.run(new CliContext(env, clock, home,
         new PrintWriter(out, true), new PrintWriter(err, true), false), args);
     return new Result(code, out.toString(), err.toString());
   }
