@@ -116,7 +116,7 @@ public final class Replay {
     Instant built = t0.minus(Duration.ofMinutes(3));
     String svc = t.candidate().service();
     Rollout r = machine.start(new RolloutEvent.BuildSucceeded("backtest-build", built, svc,
-        t.location(), "backtest", "backtest", t.candidate().revision()), policy,
+        t.location(), "backtest", "backtest", null), policy,
         built).next();
     r = machine.decide(r, new RolloutEvent.DeployCompleted("backtest-deployed",
         built.plusSeconds(60), t.stable().revision(), "https://backtest.invalid"),

@@ -5,9 +5,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the local control plane standalone: {@code java dev.canaryrun.local.LocalControlPlaneMain
- * [--port N] [--project P] [--region R] [--service S] [--image IMAGE]}. Seeds one service
- * (default {@code checkout} running {@code localhost/demo/checkout:v1}) and prints the
- * endpoints, then serves until killed.
+ * [--port N] [--project P] [--region R] [--service S] [--image IMAGE] [--history FILE]}. Seeds
+ * one service (default {@code checkout} running {@code localhost/demo/checkout:v1}), loads a
+ * recorded metric history into its Monitoring if given ({@link RecordedHistory}, for
+ * {@code canaryrun backtest}), prints the endpoints, then serves until killed.
  */
 public final class LocalControlPlaneMain {
 
@@ -19,6 +20,7 @@ public final class LocalControlPlaneMain {
     String region = LocalMonitoring.DEFAULT_LOCATION;
     String service = "checkout";
     String image = "localhost/demo/checkout:v1";
+    String history = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
@@ -27,9 +29,10 @@ public final class LocalControlPlaneMain {
         case "--region" -> region = require(args[i], value);
         case "--service" -> service = require(args[i], value);
         case "--image" -> image = require(args[i], value);
+        case "--history" -> history = require(args[i], value);
         case "--help", "-h" -> {
           System.out.println("usage: LocalControlPlaneMain [--port N] [--project P] "
-              + "[--region R] [--service S] [--image IMAGE]");
+              + "[--region R] [--service S] [--image IMAGE] [--history FILE]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -40,6 +43,18 @@ public final class LocalControlPlaneMain {
     plane.monitoring().setDefaults(project, region);
     Service s = plane.cloudRun().createService(
         "projects/" + project + "/locations/" + region, service, image);
+    if (history != null) {
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(
+          java.nio.file.Path.of(history))) {
+        RecordedHistory h = RecordedHistory.read(in, history, project);
+        plane.monitoring().load(h);
+        System.out.println("history         " + history + ": " + h.batches().size()
+            + " request batches (project " + project + ")");
+      } catch (java.io.IOException e) {
+        plane.close();
+        throw new java.io.UncheckedIOException("cannot read " + history, e);
+      }
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "local-control-plane-stop"));
     System.out.println("gRPC endpoint   " + plane.endpoint()
         + "  (CANARYRUN_RUN_ENDPOINT and CANARYRUN_MONITORING_ENDPOINT)");

@@ -176,13 +176,16 @@ class BacktestCommandTest {
     assertTrue(tooLong.err().contains("42 days"), tooLong::toString);
 
     Path bad = dir.resolve("bad.json");
-    Files.writeString(bad, "{\"steps\": [{\"percent\": 20, \"minDwellSeconds\": 60}, "
-        + "{\"percent\": 150, \"minDwellSeconds\": 60}], "
-        + "\"judge\": {\"alpah\": 0.01}}");
+    Files.writeString(bad, "{\"judge\": {\"alpah\": 0.01}}");
     CliRunner.Result policy = backtest("checkout", "--policy", bad.toString());
     assertEquals(2, policy.code(), policy::toString);
-    assertTrue(policy.err().contains("steps[1].percent") && policy.err().contains("alpah"),
-        policy::toString);
+    assertTrue(policy.err().contains("bad.json") && policy.err().contains("judge.alpah: unknown "
+        + "field"), policy::toString);
+    Path range = dir.resolve("range.json");
+    Files.writeString(range, "{\"steps\": [{\"percent\": 150, \"minDwellSeconds\": 60}]}");
+    CliRunner.Result percent = backtest("checkout", "--policy", range.toString());
+    assertEquals(2, percent.code(), percent::toString);
+    assertTrue(percent.err().contains("steps[0].percent"), percent::toString);
     CliRunner.Result missing = backtest("checkout", "--policy", dir.resolve("nope.json")
         .toString());
     assertEquals(2, missing.code(), missing::toString);
