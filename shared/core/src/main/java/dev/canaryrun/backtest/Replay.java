@@ -6,6 +6,7 @@ import dev.canaryrun.judge.Judgement;
 import dev.canaryrun.judge.LateData;
 import dev.canaryrun.judge.MetricBucket;
 import dev.canaryrun.judge.SequentialJudge;
+import dev.canaryrun.policy.ControlMode;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.port.MetricsReader.RevisionKey;
 import dev.canaryrun.policy.Step;
@@ -47,7 +48,10 @@ public final class Replay {
   }
 
   Replay(RolloutPolicy policy, CanaryJudge judge) {
-    this.policy = Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(policy, "policy");
+    // An observe-only policy judges at the split a pipeline sets and never moves traffic; a
+    // replay has no pipeline to follow, so it walks the policy's steps as control mode would.
+    this.policy = policy.observeOnly() ? policy.withMode(ControlMode.CONTROL) : policy;
     this.judge = Objects.requireNonNull(judge, "judge");
   }
 

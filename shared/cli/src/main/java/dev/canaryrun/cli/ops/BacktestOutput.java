@@ -23,7 +23,8 @@ final class BacktestOutput {
     List<String> out = new ArrayList<>();
     out.add("Backtest of " + service + " (" + where + ") from " + Human.time(r.history().start())
         + " to " + Human.time(r.history().end()) + "; policy " + policyName(policyFile) + ": "
-        + steps(r.policy()));
+        + steps(r.policy()) + (r.policy().observeOnly() ? " (mode observe: replayed walking "
+        + "its steps, as mode control would)" : ""));
     if (r.results().isEmpty()) {
       out.add("No transitions: no new revision started receiving traffic while another served.");
     } else {
