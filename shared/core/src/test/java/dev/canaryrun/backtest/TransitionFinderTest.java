@@ -93,6 +93,22 @@ class TransitionFinderTest {
   }
 
   @Test
+  void aTaggedRevisionWithNoRequestAtAllIsNeitherATransitionNorNoise() {
+    serve(key("v1", "eu"), 0, DAY, m -> 50);
+    NavigableMap<Instant, MetricBucket> zero = new TreeMap<>();
+    for (int i = 300; i < 400; i++) { // a series of empty buckets, as a reader may return
+      Instant s = T0.plus(MINUTE.multipliedBy(i));
+      zero.put(s, MetricBucket.empty(s, s.plus(MINUTE)));
+    }
+    series.put(key("tag", "eu"), zero);
+
+    TransitionFinder.Findings f = find();
+
+    assertTrue(f.transitions().isEmpty(), f::toString);
+    assertTrue(f.ignored().isEmpty(), f::toString);
+  }
+
+  @Test
   void sameNamedRevisionsOfTwoRegionsNeverMeet() {
     serve(key("v1", "eu"), 0, DAY, m -> 50);
     serve(key("v2", "us"), 100, DAY, m -> 50); // only v2 serves in us: a first deployment

@@ -95,6 +95,26 @@ class BacktestCommandTest {
   }
 
   @Test
+  void aHealthyHistoryPromotesEveryRelease() throws Exception {
+    try (LocalControlPlane healthy = LocalControlPlane.start(0)) {
+      healthy.monitoring().load(history("healthy.csv.gz"));
+      CliRunner.Result out = new CliRunner(Map.of("CANARYRUN_MONITORING_ENDPOINT",
+          healthy.endpoint()), home).at(NOW, "backtest", "checkout", "--since", "5d",
+          "--project", PROJECT, "-o", "json");
+      JsonNode r = json(out);
+      assertEquals(3, r.get("transitions").size(), r::toPrettyString);
+      for (JsonNode t : r.get("transitions")) {
+        assertEquals("PROMOTE", t.get("decision").asText(), t::toPrettyString);
+        assertTrue(!t.get("verdict").asText().equals("FAIL"), t::toPrettyString);
+        assertEquals("PROMOTED", t.get("historyEnd").asText());
+        assertEquals(List.of(5, 20, 50), List.of(t.get("steps").get(0).get("percent").asInt(),
+            t.get("steps").get(1).get("percent").asInt(),
+            t.get("steps").get(2).get("percent").asInt()));
+      }
+    }
+  }
+
+  @Test
   void regionsNeverMixTheSameNamedRevisions() throws Exception {
     JsonNode r = json(backtest("checkout", "--since", "5d", "-o", "json"));
     JsonNode eu = transition(r, "europe-west1", "checkout-00045-wuz");

@@ -59,6 +59,7 @@ class BacktestMatchesBenchTest {
 
     assertTrue(report.results().size() >= 3, report::toString);
     int decided = 0;
+    int rollbacks = 0;
     for (ReplayResult x : report.results()) {
       Transition t = x.transition();
       int n = (int) Duration.between(t.start(), t.end()).toMinutes();
@@ -83,8 +84,11 @@ class BacktestMatchesBenchTest {
       if (x.call() != ReplayResult.Call.UNDECIDED) {
         assertEquals(bench.minute(), x.minute(), what);
         decided++;
+        rollbacks += x.call() == ReplayResult.Call.ROLLBACK ? 1 : 0;
       }
     }
     assertTrue(decided >= 3, "too few decided transitions to compare: " + report.results());
+    // The regression is among the compared decisions: a FAIL, not only promotions.
+    assertEquals(file.startsWith("regression") ? 1 : 0, rollbacks, report::toString);
   }
 }

@@ -50,7 +50,8 @@ public final class CloudMonitoringHistory {
 
   /**
    * @param window the longest interval one ListTimeSeries call covers
-   * @param pageSize series per page
+   * @param pageSize results per page: points in Cloud Monitoring's FULL view (it caps it at
+   *     100,000; the local Monitoring pages whole series)
    */
   public record Options(Duration window, int pageSize) {
     public Options {
