@@ -5,6 +5,8 @@ import com.google.api.Distribution.BucketOptions;
 import dev.canaryrun.judge.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cloud Monitoring distributions in the judge's explicit-bounds form. Monitoring numbers
@@ -40,7 +42,28 @@ final class Distributions {
     return new LatencyHistogram(bounds, counts);
   }
 
+  /**
+   * Bounds by bucket options: a metric's options are the same in every point, so the buckets of
+   * a long read (a backtest's weeks of minutes) share one immutable list instead of a hundred
+   * boxed doubles each ({@link LatencyHistogram} keeps an immutable list as given).
+   */
+  private static final Map<BucketOptions, List<Double>> BOUNDS = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 256;
+
   static List<Double> bounds(BucketOptions o) {
+    List<Double> known = BOUNDS.get(o);
+    if (known != null) {
+      return known;
+    }
+    List<Double> out = List.copyOf(computeBounds(o));
+    if (BOUNDS.size() >= MAX_CACHED) {
+      BOUNDS.clear(); // options are few in practice; never grow without bound
+    }
+    BOUNDS.put(o, out);
+    return out;
+  }
+
+  private static List<Double> computeBounds(BucketOptions o) {
     List<Double> out = new ArrayList<>();
     switch (o.getOptionsCase()) {
       case LINEAR_BUCKETS -> {
