@@ -10,6 +10,7 @@ import dev.canaryrun.policy.ControlMode;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.port.MetricsReader.RevisionKey;
 import dev.canaryrun.policy.Step;
+import dev.canaryrun.rollout.CommandType;
 import dev.canaryrun.rollout.Decision;
 import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent;
@@ -28,7 +29,8 @@ import java.util.Objects;
  * ({@code MetricsCollector} / {@code MetricsWindow}'s window), judged by the controller's
  * {@link SequentialJudge} and decided by the production {@link RolloutMachine}, so dwell,
  * exposure-aware progression, promotion, onInconclusive and the policy's schedule are the real
- * ones. Pure.
+ * ones. Manual gates (a step's {@code gate}) are approved as soon as they hold the rollout: they
+ * wait for a person, and what a backtest shows is the judge. Pure.
  *
  * <p>What it cannot replay: the traffic. The history served the split the team (or canaryrun)
  * chose then; the judge is handed the share the policy's step would have set, as the controller
@@ -68,6 +70,7 @@ public final class Replay {
     steps.add(new ReplayResult.StepAt(r.traffic().candidatePercent(), t0));
     Judgement last = null;
     int maxTicks = maxTicks(p);
+    int gates = 0;
     for (int m = 0; m < maxTicks; m++) {
       Instant now = t0.plus(p.multipliedBy(m + 1L));
       Instant finalUntil = alignDown(now.minus(policy.metrics().ingestDelay()), p);
@@ -87,6 +90,18 @@ public final class Replay {
         r = machine.decide(r, new RolloutEvent.TrafficApplied("backtest-applied-" + m, now,
             r.traffic().candidatePercent()), now).next();
       }
+      if (r.state() == RolloutState.PAUSED && r.pause() != null && r.pause().gate()) {
+        // A manual gate waits for a person, not for evidence: the replay approves it at once
+        // (as an operator's promote does), so the judge's part is what the backtest shows.
+        r = machine.decide(r, new RolloutEvent.Command("backtest-approve-" + m, now,
+            CommandType.PROMOTE, "backtest", "a backtest approves manual gates at once", null,
+            null, RolloutEvent.ServiceRollouts.of(r.id(), r.id())), now).next();
+        gates++;
+        if (r.traffic().pending()) {
+          r = machine.decide(r, new RolloutEvent.TrafficApplied("backtest-gate-applied-" + m,
+              now, r.traffic().candidatePercent()), now).next();
+        }
+      }
       RolloutState st = r.state();
       if (st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK
           || st == RolloutState.PROMOTING || st == RolloutState.PROMOTED
@@ -96,7 +111,9 @@ public final class Replay {
           case PROMOTING, PROMOTED -> ReplayResult.Call.PROMOTE;
           default -> ReplayResult.Call.PAUSE;
         };
-        return ReplayResult.of(t, call, m + 1, now, last.verdict(), message, steps);
+        return ReplayResult.of(t, call, m + 1, now, last.verdict(), message
+            + (gates > 0 ? " (" + gates + " manual gate(s) approved at once by the backtest)"
+            : ""), steps);
       }
       if (r.traffic().candidatePercent() != steps.get(steps.size() - 1).percent()) {
         steps.add(new ReplayResult.StepAt(r.traffic().candidatePercent(), now));

@@ -80,6 +80,20 @@ class ReplayTest {
   }
 
   @Test
+  void aManualGateIsApprovedAtOnceAndSaidSo() {
+    History h = history(200, 0.5, 0.005, 0.005);
+    RolloutPolicy gated = dev.canaryrun.policy.PolicyJson.parse("{\"steps\": ["
+        + "{\"percent\": 5, \"minDwellSeconds\": 300, \"gate\": {}}, "
+        + "{\"percent\": 50, \"minDwellSeconds\": 600}]}");
+
+    ReplayResult r = new Replay(gated).replay(h, transition(h));
+
+    assertEquals(ReplayResult.Call.PROMOTE, r.call(), r::toString);
+    assertEquals(List.of(5, 50), r.steps().stream().map(ReplayResult.StepAt::percent).toList());
+    assertTrue(r.message().contains("1 manual gate(s) approved"), r::message);
+  }
+
+  @Test
   void historyThatMovesOnFirstIsUndecidedAndSaysWhy() {
     History h = history(12, 0.5, 0.005, 0.005);
     Transition t = new Transition(STABLE, CANARY, h.start(), h.end(),
