@@ -105,10 +105,12 @@ public final class Replay {
       RolloutState st = r.state();
       if (st == RolloutState.ROLLING_BACK || st == RolloutState.ROLLED_BACK
           || st == RolloutState.PROMOTING || st == RolloutState.PROMOTED
-          || st == RolloutState.PAUSED) {
+          || st == RolloutState.BAKING || st == RolloutState.PAUSED) {
         ReplayResult.Call call = switch (st) {
           case ROLLING_BACK, ROLLED_BACK -> ReplayResult.Call.ROLLBACK;
-          case PROMOTING, PROMOTED -> ReplayResult.Call.PROMOTE;
+          // A bake after 100% is not replayed: the history never had this candidate at 100%
+          // when the replay would have put it there, so the decision to promote is the end.
+          case PROMOTING, PROMOTED, BAKING -> ReplayResult.Call.PROMOTE;
           default -> ReplayResult.Call.PAUSE;
         };
         return ReplayResult.of(t, call, m + 1, now, last.verdict(), message

@@ -94,6 +94,19 @@ class ReplayTest {
   }
 
   @Test
+  void aPolicyWithBakeTimeEndsAtThePromotion() {
+    History h = history(200, 0.5, 0.005, 0.005);
+    RolloutPolicy baked = RolloutPolicy.defaults().withBake(
+        new dev.canaryrun.policy.BakeSettings(Duration.ofHours(1), "previous"));
+
+    ReplayResult r = new Replay(baked).replay(h, transition(h));
+    ReplayResult plain = new Replay(RolloutPolicy.defaults()).replay(h, transition(h));
+
+    assertEquals(ReplayResult.Call.PROMOTE, r.call(), r::toString);
+    assertEquals(plain.minute(), r.minute());
+  }
+
+  @Test
   void historyThatMovesOnFirstIsUndecidedAndSaysWhy() {
     History h = history(12, 0.5, 0.005, 0.005);
     Transition t = new Transition(STABLE, CANARY, h.start(), h.end(),
