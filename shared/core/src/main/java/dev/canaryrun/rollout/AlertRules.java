@@ -21,6 +21,11 @@ final class AlertRules {
   private AlertRules() {}
 
   static Decision fired(Rollout r, AlertFired e, Instant now) {
+    if (e.drillOf() != null) {
+      // A drill incident never touches a release (nor another drill). A real incident on a
+      // drill is handled below as on any rollout: users must not wait for a drill.
+      return DrillRules.alert(r, e, now);
+    }
     if (r.state().terminal() || r.state() == ROLLING_BACK) {
       return Decision.noop(r);
     }

@@ -37,6 +37,9 @@ final class CanaryPhase {
       return SharedMoves.rollBack(r, judged, e, now, CONTROLLER,
           "the judge failed the canary: " + v.summary(), v);
     }
+    if (r.isDrill()) {
+      return DrillRules.tick(r, judged, e, now); // a drill never moves past its first step
+    }
     if (r.state() == PAUSED) {
       return pausedTick(r, judged, e, now, v);
     }

@@ -64,6 +64,13 @@ final class CommandRules {
         }
         yield restart(r, c, now, by);
       }
+      // A drill command reaches a rollout only when one is in flight (or it names one).
+      case DRILL -> reject(r, c, now, r.state().terminal()
+          ? "a drill is a rollout of its own: it takes no rollout id"
+          : "a drill never starts while a rollout is in flight: " + r.id() + " is " + s
+              + (r.traffic().candidatePercent() > 0
+                  ? " with the candidate at " + r.traffic().candidatePercent() + "%" : "")
+              + "; run the drill when it has ended");
     };
   }
 

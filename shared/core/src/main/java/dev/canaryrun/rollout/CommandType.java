@@ -7,5 +7,10 @@ public enum CommandType {
   PROMOTE,
   ROLLBACK,
   /** Start a rolled-back, failed or superseded candidate again from its smoke check. */
-  RETRY
+  RETRY,
+  /**
+   * Start a rollback drill of the service (README "Rollback drills"). It never applies to a
+   * rollout: with none in flight it starts one, else it is rejected on the one in flight.
+   */
+  DRILL
 }

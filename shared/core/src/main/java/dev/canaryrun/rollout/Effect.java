@@ -59,6 +59,14 @@ public sealed interface Effect {
     }
   }
 
+  /**
+   * Publish a drill incident on canaryrun-alerts, shaped as Cloud Monitoring's notification
+   * for an incident on {@code revision} and marked as a drill, so that the rollback goes
+   * through the real alert path (README "Rollback drills").
+   */
+  record FireDrillIncident(String rolloutId, String service, String region, String revision,
+      String incidentId) implements Effect {}
+
   /** Ask for a targeted tick soon, so the rollout does not wait for the next scheduler minute. */
   record ScheduleTick(String rolloutId, int expectedStep) implements Effect {}
 }

@@ -53,7 +53,8 @@ final class Finishing {
     Rollout applied = r.withTraffic(t.markApplied());
     String split = "Cloud Run serves candidate " + t.candidatePercent() + "% / stable "
         + (100 - t.candidatePercent()) + "%";
-    if (r.state() == PROMOTING && r.policy().bake().active()) {
+    // A drill an operator promoted is the stable image at 100%: nothing to bake.
+    if (r.state() == PROMOTING && r.policy().bake().active() && !r.isDrill()) {
       return BakePhase.begin(r, applied, e, now, split);
     }
     if (r.state() == PROMOTING) {
@@ -72,6 +73,12 @@ final class Finishing {
       // The step's dwell counts from when users really get the new share, not from the
       // decision: a slow or re-driven traffic change must not shorten the observation.
       applied = applied.withState(CANARY, r.stepIndex(), now, r.reason());
+      if (r.isDrill()) {
+        Decision fire = DrillRules.firstStepApplied(r, applied, e, now, split);
+        if (fire != null) {
+          return fire;
+        }
+      }
     }
     // A superseded candidate back at 0%, or an ended rollout's split re-applied: checked again.
     return transition(r, Settling.ended(applied, now), e, now, CONTROLLER, split, null,

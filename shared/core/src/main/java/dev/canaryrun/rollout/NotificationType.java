@@ -20,5 +20,7 @@ public enum NotificationType {
   /** Observe-only mode: the judge reached PASS or FAIL (details.outcome) at the served split. */
   VERDICT,
   /** Observe-only mode: the observation ended (OBSERVED); details.outcome is the last verdict. */
-  OBSERVED
+  OBSERVED,
+  /** A rollback drill ended; {@code details.drillReport} is its report. */
+  DRILL_REPORTED
 }

@@ -90,6 +90,10 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
     return withStatus(status.withStableIncidents(incidents));
   }
 
+  Rollout withDrillTimes(DrillTimes d) {
+    return withStatus(status.withDrill(d));
+  }
+
   Rollout settlingAt(Instant at) {
     return withStatus(status.settlingAt(at));
   }
@@ -140,6 +144,15 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
     return spec.createdAt();
   }
 
+  /** The drill this rollout is, or null for a release. */
+  public Drill drill() {
+    return spec.drill();
+  }
+
+  public boolean isDrill() {
+    return spec.drill() != null;
+  }
+
   // ---- read-through accessors: status --------------------------------------------------------
 
   public RolloutState state() {
@@ -188,5 +201,10 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
 
   public Instant settleAt() {
     return status.settleAt();
+  }
+
+  /** A drill's alert path so far; {@link DrillTimes#NONE} when nothing happened yet. */
+  public DrillTimes drillTimes() {
+    return status.drill() == null ? DrillTimes.NONE : status.drill();
   }
 }

@@ -103,9 +103,23 @@ public sealed interface RolloutEvent {
     }
   }
 
-  /** A Cloud Monitoring incident opened on a revision of the service. */
+  /**
+   * A Cloud Monitoring incident opened on a revision of the service.
+   *
+   * @param publishedAt when the notification was published on canaryrun-alerts (Pub/Sub's
+   *     publish time; the incident's own start is in whole seconds); null when unknown
+   * @param drillOf for a drill incident (README "Rollback drills"), the drill rollout it was
+   *     fired for; null for a real incident. A drill incident acts on that rollout only
+   */
   record AlertFired(String eventId, Instant occurredAt, String incidentId, String revision,
-      String policyName, String summary) implements RolloutEvent {}
+      String policyName, String summary, Instant publishedAt, String drillOf)
+      implements RolloutEvent {
+    /** A real incident whose publish time is not known. */
+    public AlertFired(String eventId, Instant occurredAt, String incidentId, String revision,
+        String policyName, String summary) {
+      this(eventId, occurredAt, incidentId, revision, policyName, summary, null, null);
+    }
+  }
 
   /** A Cloud Monitoring incident closed. */
   record AlertResolved(String eventId, Instant occurredAt, String incidentId, String revision)

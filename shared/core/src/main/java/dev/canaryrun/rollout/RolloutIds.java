@@ -49,6 +49,16 @@ public final class RolloutIds {
     return revision;
   }
 
+  /**
+   * The id of the rollback drill a drill command starts, and its revision's name:
+   * {@code <service>-drill-<7 hex digits of the command's event id>} (at most 63 characters
+   * for a 49-character service name), so a redelivered command finds the drill it started
+   * and the CLI knows the id from the message id it published.
+   */
+  public static String forDrill(String service, String eventId) {
+    return service + "-drill-" + sha256Hex(eventId).substring(0, 7);
+  }
+
   /** The id a start request gets: by revision when it adopts one, else by build. */
   public static String forStart(RolloutEvent.BuildSucceeded e) {
     return e.adoptRevision() != null ? forRevision(e.service(), e.adoptRevision())

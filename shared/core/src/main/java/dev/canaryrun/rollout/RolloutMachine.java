@@ -57,6 +57,15 @@ public final class RolloutMachine {
   }
 
   /**
+   * Starts a rollback drill ({@link Drill}) for an operator's or the scheduler's drill
+   * command: the stable image is deployed as candidate {@code id} with no traffic.
+   */
+  public Decision startDrill(Command c, String service, String region, String id, String image,
+      Drill drill, RolloutPolicy policy, Instant now) {
+    return DrillRules.start(c, service, region, id, image, drill, policy, now);
+  }
+
+  /**
    * The work a rollout is waiting on when its triggering event is redelivered: the deploy of a
    * DEPLOYING rollout or the smoke check of a VERIFYING one (both idempotent). A redelivery
    * means the first delivery failed part-way, so waiting for the next stuck-check would only

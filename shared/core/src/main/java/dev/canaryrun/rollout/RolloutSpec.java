@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param adopt true when the build deployed the no-traffic revision itself
  * @param policy the policy as it was when the rollout started (later edits do not change a
  *     rollout in flight)
+ * @param drill set when the rollout is a rollback drill ({@link Drill}); null for releases
  */
 public record RolloutSpec(
     String id,
@@ -27,7 +28,8 @@ public record RolloutSpec(
     String candidateRevision,
     boolean adopt,
     RolloutPolicy policy,
-    Instant createdAt) {
+    Instant createdAt,
+    Drill drill) {
 
   public RolloutSpec {
     Objects.requireNonNull(id, "id");
@@ -39,5 +41,13 @@ public record RolloutSpec(
     Objects.requireNonNull(candidateRevision, "candidateRevision");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** A release (not a drill). */
+  public RolloutSpec(String id, String service, String region, String image, String buildId,
+      Instant builtAt, String candidateRevision, boolean adopt, RolloutPolicy policy,
+      Instant createdAt) {
+    this(id, service, region, image, buildId, builtAt, candidateRevision, adopt, policy,
+        createdAt, null);
   }
 }

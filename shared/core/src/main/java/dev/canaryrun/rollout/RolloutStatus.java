@@ -23,6 +23,8 @@ import java.util.Set;
  * @param reason why the rollout is in its current state, in words
  * @param settleAt when to check that Cloud Run still serves what the ended rollout says (a
  *     write still in flight when it ended may land later); null when there is nothing to check
+ * @param drill a drill's alert path so far ({@link DrillTimes}); null for releases and drills
+ *     that have not reached their first step
  */
 public record RolloutStatus(
     RolloutState state,
@@ -36,7 +38,8 @@ public record RolloutStatus(
     Pause pause,
     Set<String> stableIncidents,
     String reason,
-    Instant settleAt) {
+    Instant settleAt,
+    DrillTimes drill) {
 
   public RolloutStatus {
     Objects.requireNonNull(state, "state");
@@ -47,6 +50,15 @@ public record RolloutStatus(
     if (state == RolloutState.PAUSED && pause == null) {
       throw new IllegalArgumentException("PAUSED needs a pause");
     }
+  }
+
+  /** Without drill times (every release). */
+  public RolloutStatus(RolloutState state, int stepIndex, Instant stateSince,
+      String stableRevision, String candidateUrl, TrafficIntent traffic, JudgeState judge,
+      Verdict lastVerdict, Pause pause, Set<String> stableIncidents, String reason,
+      Instant settleAt) {
+    this(state, stepIndex, stateSince, stableRevision, candidateUrl, traffic, judge,
+        lastVerdict, pause, stableIncidents, reason, settleAt, null);
   }
 
   /** A new rollout's status: deploying its candidate with no traffic. */
@@ -106,6 +118,12 @@ public record RolloutStatus(
     return c.build();
   }
 
+  RolloutStatus withDrill(DrillTimes d) {
+    Copy c = new Copy(this);
+    c.drill = d;
+    return c.build();
+  }
+
   /** The same candidate, ready to start again: no step, no traffic, no evidence, no pause. */
   RolloutStatus restarted() {
     Copy c = new Copy(this);
@@ -116,6 +134,7 @@ public record RolloutStatus(
     c.pause = null;
     c.stableIncidents = Set.of();
     c.settleAt = null;
+    c.drill = null;
     return c.build();
   }
 
@@ -133,6 +152,7 @@ public record RolloutStatus(
     Set<String> stableIncidents;
     String reason;
     Instant settleAt;
+    DrillTimes drill;
 
     Copy(RolloutStatus s) {
       state = s.state;
@@ -147,11 +167,12 @@ public record RolloutStatus(
       stableIncidents = s.stableIncidents;
       reason = s.reason;
       settleAt = s.settleAt;
+      drill = s.drill;
     }
 
     RolloutStatus build() {
       return new RolloutStatus(state, stepIndex, stateSince, stableRevision, candidateUrl,
-          traffic, judge, lastVerdict, pause, stableIncidents, reason, settleAt);
+          traffic, judge, lastVerdict, pause, stableIncidents, reason, settleAt, drill);
     }
   }
 }

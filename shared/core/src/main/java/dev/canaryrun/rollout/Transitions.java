@@ -68,6 +68,10 @@ final class Transitions {
     if (r.stableRevision() != null) {
       details.put("stableRevision", r.stableRevision());
     }
+    if (r.isDrill()) {
+      // Subscribers that page people filter on it: a drill's ROLLING_BACK is no emergency.
+      details.put("drill", true);
+    }
     return new Notify(type, message, details);
   }
 

@@ -11,10 +11,19 @@ import java.util.Objects;
  *
  * @param verifiedEmail the sender's email as its Google-signed ID token says; null for a
  *     command whose sender was not verified (allowed on the emulators only)
+ * @param region for {@code drill} only: the region the operator expects the service in; null
+ *     to take its policy's
  */
 public record CommandRequest(String eventId, Instant occurredAt, String service, String rolloutId,
     CommandType command, String actor, String reason, Instant expiresAt, ExpiryAction atExpiry,
-    String verifiedEmail) {
+    String verifiedEmail, String region) {
+
+  public CommandRequest(String eventId, Instant occurredAt, String service, String rolloutId,
+      CommandType command, String actor, String reason, Instant expiresAt, ExpiryAction atExpiry,
+      String verifiedEmail) {
+    this(eventId, occurredAt, service, rolloutId, command, actor, reason, expiresAt, atExpiry,
+        verifiedEmail, null);
+  }
 
   /** A command whose sender was not verified. */
   public CommandRequest(String eventId, Instant occurredAt, String service, String rolloutId,
@@ -36,12 +45,12 @@ public record CommandRequest(String eventId, Instant occurredAt, String service,
   /** The same command from {@code sender}: the verified identity replaces the claimed actor. */
   public CommandRequest withActor(String sender) {
     return new CommandRequest(eventId, occurredAt, service, rolloutId, command, sender, reason,
-        expiresAt, atExpiry, verifiedEmail);
+        expiresAt, atExpiry, verifiedEmail, region);
   }
 
   /** From a sender whose ID token verified: the email is the actor, and is checked. */
   public CommandRequest fromVerified(String email) {
     return new CommandRequest(eventId, occurredAt, service, rolloutId, command, email, reason,
-        expiresAt, atExpiry, email);
+        expiresAt, atExpiry, email, region);
   }
 }

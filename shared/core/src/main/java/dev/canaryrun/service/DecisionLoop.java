@@ -37,13 +37,21 @@ final class DecisionLoop {
   private final RolloutMachine machine;
   private final EffectRunner effects;
   private final RollbackReports reports;
+  private final DrillFinisher drills;
   private final Clock clock;
 
   DecisionLoop(RolloutStore store, RolloutMachine machine, EffectRunner effects, Clock clock) {
+    this(store, machine, effects, clock, null);
+  }
+
+  /** @param drills writes a drill's report when a loop leaves the drill ended; null: none */
+  DecisionLoop(RolloutStore store, RolloutMachine machine, EffectRunner effects, Clock clock,
+      DrillFinisher drills) {
     this.store = store;
     this.machine = machine;
     this.effects = effects;
     this.reports = new RollbackReports(store);
+    this.drills = drills;
     this.clock = clock;
   }
 
@@ -51,6 +59,7 @@ final class DecisionLoop {
   HandleResult apply(String rolloutId, Rollout listed, Work first) {
     Turn turn = turn(rolloutId, listed, first);
     Rollout last = drain(turn.rollout(), turn.next());
+    finishDrill(last == null ? turn.rollout() : last);
     return turn.result(last);
   }
 
@@ -65,7 +74,9 @@ final class DecisionLoop {
     }
     logDecision(d, saved.stored(), eventId);
     Deque<Work> work = new ArrayDeque<>(effects.run(saved.stored(), d.effects(), eventId));
-    return new Created(SaveResult.SAVED, drain(saved.stored(), work));
+    Rollout last = drain(saved.stored(), work);
+    finishDrill(last);
+    return new Created(SaveResult.SAVED, last);
   }
 
   /** @param last the rollout as the loop left it; null unless SAVED */
@@ -78,7 +89,16 @@ final class DecisionLoop {
   Rollout resume(Rollout r, List<Effect> work, String cause) {
     Deque<Work> queue = new ArrayDeque<>(redrive(r, cause));
     queue.addAll(effects.run(r, work, cause));
-    return drain(r, queue);
+    Rollout last = drain(r, queue);
+    finishDrill(last);
+    return last;
+  }
+
+  /** A drill the loop left ended gets its report (DrillFinisher), whichever event ended it. */
+  private void finishDrill(Rollout last) {
+    if (drills != null && last != null && last.isDrill()) {
+      drills.finish(last);
+    }
   }
 
   private Rollout drain(Rollout last, Deque<Work> work) {

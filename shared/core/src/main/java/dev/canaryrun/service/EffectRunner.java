@@ -1,5 +1,6 @@
 package dev.canaryrun.service;
 
+import dev.canaryrun.port.DrillIncidents;
 import dev.canaryrun.port.EventPublisher;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.SmokeChecker;
@@ -7,6 +8,7 @@ import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.rollout.Effect;
 import dev.canaryrun.rollout.Effect.DeployRevision;
 import dev.canaryrun.rollout.Effect.LocateRevision;
+import dev.canaryrun.rollout.Effect.FireDrillIncident;
 import dev.canaryrun.rollout.Effect.Notify;
 import dev.canaryrun.rollout.Effect.ObserveTraffic;
 import dev.canaryrun.rollout.Effect.ScheduleTick;
@@ -35,12 +37,19 @@ final class EffectRunner {
   private final TrafficRouter router;
   private final SmokeChecker smoke;
   private final EventPublisher publisher;
+  private final DrillIncidents drillIncidents;
   private final Clock clock;
 
   EffectRunner(TrafficRouter router, SmokeChecker smoke, EventPublisher publisher, Clock clock) {
+    this(router, smoke, publisher, DrillIncidents.NONE, clock);
+  }
+
+  EffectRunner(TrafficRouter router, SmokeChecker smoke, EventPublisher publisher,
+      DrillIncidents drillIncidents, Clock clock) {
     this.router = router;
     this.smoke = smoke;
     this.publisher = publisher;
+    this.drillIncidents = drillIncidents;
     this.clock = clock;
   }
 
@@ -73,6 +82,8 @@ final class EffectRunner {
         bestEffort(() -> publisher.notify(r, n), r, "notification " + n.type());
       } else if (effect instanceof ScheduleTick t) {
         bestEffort(() -> publisher.scheduleTick(t), r, "follow-up tick");
+      } else if (effect instanceof FireDrillIncident f) {
+        fireDrillIncident(r, f);
       }
     }
     return outcomes;
@@ -156,6 +167,23 @@ final class EffectRunner {
           dep.stableRevision(), dep.candidateUrl());
     } catch (PermanentFailure f) {
       return new DeployFailed(FollowUpIds.deployFailed(cause), clock.instant(), f.getMessage());
+    }
+  }
+
+  /**
+   * Not retried by redelivery: the confirmation that fired it is recorded with the firing, so
+   * a failed publish leaves the drill waiting, and it rolls itself back at its timeout with
+   * the alert-path check failed, which is what the drill is for.
+   */
+  private void fireDrillIncident(Rollout r, FireDrillIncident f) {
+    try {
+      drillIncidents.publish(f);
+      DecisionLog.info("rollback drill: drill incident " + f.incidentId() + " published on the"
+          + " alerts topic", "rolloutId", r.id(), "service", r.service());
+    } catch (RuntimeException ex) {
+      DecisionLog.error("rollback drill: the drill incident could not be published; the drill"
+          + " rolls itself back at its timeout: " + ex.getMessage(), ex, "rolloutId", r.id(),
+          "service", r.service());
     }
   }
 

@@ -30,6 +30,7 @@ public final class RolloutService implements AutoCloseable {
   private final TickRollouts ticks;
   private final RouteAlert alerts;
   private final RouteCommand commands;
+  private final StartDrill drills;
 
   /** Decides up to {@link #DEFAULT_TICK_PARALLELISM} rollouts of a tick at once. */
   public RolloutService(RolloutStore store, PolicyStore policies, TrafficRouter router,
@@ -42,15 +43,26 @@ public final class RolloutService implements AutoCloseable {
   public RolloutService(RolloutStore store, PolicyStore policies, TrafficRouter router,
       MetricsReader metrics, SmokeChecker smoke, EventPublisher publisher, CanaryJudge judge,
       Clock clock, Duration maxEventAge, int tickParallelism) {
+    this(store, policies, router, metrics, smoke, publisher, judge, clock, maxEventAge,
+        tickParallelism, Drills.NONE);
+  }
+
+  /** With rollback drills ({@link Drills}: README "Rollback drills"). */
+  public RolloutService(RolloutStore store, PolicyStore policies, TrafficRouter router,
+      MetricsReader metrics, SmokeChecker smoke, EventPublisher publisher, CanaryJudge judge,
+      Clock clock, Duration maxEventAge, int tickParallelism, Drills drills) {
     RolloutMachine machine = new RolloutMachine();
     DecisionLoop loop = new DecisionLoop(store, machine,
-        new EffectRunner(router, smoke, publisher, clock), clock);
+        new EffectRunner(router, smoke, publisher, drills.incidents(), clock), clock,
+        new DrillFinisher(drills.reports(), drills.probe(), store, publisher));
     Staleness staleness = new Staleness(clock, maxEventAge);
     this.builds = new StartFromBuild(store, policies, machine, loop, staleness, clock);
     this.ticks = new TickRollouts(store, new MetricsCollector(metrics), router, judge, loop, staleness,
         clock, tickParallelism);
     this.alerts = new RouteAlert(store, loop, staleness);
-    this.commands = new RouteCommand(store, policies, loop, staleness);
+    this.drills = new StartDrill(store, policies, machine, loop, staleness, drills.probe(),
+        clock);
+    this.commands = new RouteCommand(store, policies, loop, staleness, this.drills);
   }
 
   public HandleResult onBuildSucceeded(BuildSucceeded e) {
@@ -67,6 +79,15 @@ public final class RolloutService implements AutoCloseable {
 
   public HandleResult onCommand(CommandRequest c) {
     return commands.handle(c);
+  }
+
+  /**
+   * A scheduled rollback drill (the weekly Cloud Scheduler job). An operator's drill comes as
+   * a command ({@link #onCommand}), checked against the policy's operators, then takes the
+   * same path.
+   */
+  public HandleResult onDrill(DrillRequest d) {
+    return drills.handle(d);
   }
 
   /**

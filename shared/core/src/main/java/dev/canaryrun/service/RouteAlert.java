@@ -43,7 +43,7 @@ final class RouteAlert {
     }
     RolloutEvent e = a.open()
         ? new AlertFired(a.eventId(), a.occurredAt(), a.incidentId(), a.revision(), a.policyName(),
-            a.summary())
+            a.summary(), a.publishedAt(), a.drillOf())
         : new AlertResolved(a.eventId(), a.occurredAt(), a.incidentId(), a.revision());
     // The rollout just read is the loop's first load: a concurrent save makes it read again.
     return loop.apply(target, inFlight.orElse(null), Work.of(e));

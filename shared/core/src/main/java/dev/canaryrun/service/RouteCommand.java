@@ -24,12 +24,15 @@ final class RouteCommand {
   private final PolicyStore policies;
   private final DecisionLoop loop;
   private final Staleness staleness;
+  private final StartDrill drills;
 
-  RouteCommand(RolloutStore store, PolicyStore policies, DecisionLoop loop, Staleness staleness) {
+  RouteCommand(RolloutStore store, PolicyStore policies, DecisionLoop loop, Staleness staleness,
+      StartDrill drills) {
     this.store = store;
     this.policies = policies;
     this.loop = loop;
     this.staleness = staleness;
+    this.drills = drills;
   }
 
   HandleResult handle(CommandRequest c) {
@@ -57,6 +60,11 @@ final class RouteCommand {
       return refuse(c.eventId(), c.occurredAt(), Refusal.UNAUTHORIZED, c.service(),
           c.rolloutId(), c.actor(), problem)
           .orElseGet(() -> new HandleResult(Status.REJECTED, null, null, problem));
+    }
+    if (c.command() == CommandType.DRILL) {
+      // A verified operator's drill takes the scheduler's path from here.
+      return drills.handle(new DrillRequest(c.eventId(), c.occurredAt(), c.service(),
+          c.region(), c.actor(), c.reason(), null));
     }
     ServicePointer pointer = store.pointer(c.service()).orElse(null);
     String inFlight = pointer == null ? null : pointer.activeRolloutId();

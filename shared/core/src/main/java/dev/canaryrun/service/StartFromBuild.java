@@ -97,7 +97,10 @@ final class StartFromBuild {
       if (pointer != null && pointer.activeRolloutId() != null
           && !pointer.activeRolloutId().equals(id)) {
         String inFlight = pointer.activeRolloutId();
-        if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE) {
+        // A real build always supersedes a drill, whatever onNewBuild says: a drill must never
+        // hold a release back.
+        if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE
+            && !store.find(inFlight).map(Rollout::isDrill).orElse(false)) {
           return ignored(inFlight, "rollout " + inFlight
               + " is in flight and the policy ignores newer builds (onNewBuild=ignore)", e);
         }

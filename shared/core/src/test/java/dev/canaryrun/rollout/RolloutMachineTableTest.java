@@ -75,6 +75,11 @@ class RolloutMachineTableTest {
         "bob@example.com", "traffic of checkout was changed outside canaryrun by bob"));
     EVENTS.put("observed",
         r -> new TrafficObserved("e-observed", NOW, r.traffic().candidatePercent()));
+    // Rollback drills: a drill command reaches a rollout only when it is in flight (rejected
+    // there); a drill incident acts only on the drill it was fired for (DrillMachineTableTest).
+    EVENTS.put("drill", r -> command("e-drill", CommandType.DRILL));
+    EVENTS.put("drillAlert", r -> new AlertFired("e-dal", NOW, "drill-x", r.candidateRevision(),
+        "canaryrun rollback drill", "drill incident", NOW, Rollouts.DRILL_ID));
   }
 
   /** A tick; observing, it carries the split the pipeline set (10%), read from Cloud Run. */
@@ -88,51 +93,52 @@ class RolloutMachineTableTest {
   static {
     // build, newer, deployed, deployFail, smokeOk, smokeFail,
     // tickPass, tickFail, tickInconclusive, alertCandidate, alertStable, resolved,
-    // pause, resume, promote, rollback, retry, malformed, applied, outside, observed
+    // pause, resume, promote, rollback, retry, malformed, applied, outside, observed,
+    // drill, drillAlert
     TABLE.put(RolloutState.DEPLOYING, "noop, SUPERSEDED, VERIFYING, FAILED, noop, noop,"
         + " updated, updated, updated, ROLLED_BACK, noop, recorded,"
-        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop, noop");
+        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop, noop, rejected, noop");
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
-        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop, noop");
+        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop, noop, rejected, noop");
     // CANARY x tickInconclusive: an hour in, past the step's maximum dwell, exposure-aware
     // progression moves on (onInconclusive promote, the default; StepGateTest has the rest).
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " CANARY#2->20%, ROLLING_BACK->0%, CANARY#2->20%, ROLLING_BACK->0%, updated, recorded,"
-        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, PAUSED#1, noop");
+        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, PAUSED#1, noop, rejected, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " updated, ROLLING_BACK->0%, updated, ROLLING_BACK->0%, updated, recorded,"
-        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop");
+        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop, rejected, noop");
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop, rejected, noop");
     // BAKING (a 30-minute bake, an hour in: the bake time has passed).
     TABLE.put(RolloutState.BAKING, "noop, PROMOTED, noop, noop, noop, noop,"
         + " PROMOTED, ROLLING_BACK->0%, PROMOTED, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, PROMOTED, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop");
+        + " rejected, rejected, PROMOTED, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop, rejected, noop");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated, rejected, noop");
     TABLE.put(RolloutState.ROLLING_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop, noop, rejected, noop");
     TABLE.put(RolloutState.ROLLED_BACK, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated, rejected, noop");
     TABLE.put(RolloutState.SUPERSEDED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated, rejected, noop");
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop, rejected, noop");
     // Observe-only: the pipeline set 10% (audited as its shift: the policy's 90-minute budget
     // has not run out); no command applies, nothing writes traffic.
     TABLE.put(RolloutState.OBSERVING, "noop, SUPERSEDED, noop, noop, noop, noop,"
         + " OBSERVING->10%, OBSERVED->10%, OBSERVING->10%, OBSERVED, updated, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop, rejected, noop");
     TABLE.put(RolloutState.OBSERVED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop, rejected, noop");
   }
 
   static Stream<Arguments> pairs() {

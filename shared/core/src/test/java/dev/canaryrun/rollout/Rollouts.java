@@ -83,6 +83,43 @@ final class Rollouts {
         "europe-docker.pkg.dev/p/app/checkout@sha256:" + "a".repeat(64), buildId, revision);
   }
 
+  static final String DRILL_ID = RolloutIds.forDrill(SERVICE, "command:drill-1");
+
+  /** A rollback drill of {@link #STABLE}'s image in state {@code s}, driven by the machine. */
+  static Rollout drillIn(RolloutState s) {
+    Drill drill = new Drill("alice@example.com", "weekly drill", STABLE,
+        java.util.List.of(DrillCheck.pass("permissions", "all granted", T0)));
+    Rollout deploying = MACHINE.startDrill(command("command:drill-1", CommandType.DRILL), SERVICE,
+        "europe-west1", DRILL_ID, "europe-docker.pkg.dev/p/app/checkout@sha256:" + "b".repeat(64),
+        drill, RolloutPolicy.defaults(), T0).next();
+    Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
+        "https://canary---checkout-xyz.a.run.app"));
+    Rollout canary = step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),
+        new TrafficApplied("a5", T0, 5));
+    return switch (s) {
+      case DEPLOYING -> deploying;
+      case VERIFYING -> verifying;
+      case CANARY -> canary;
+      case PAUSED -> step(canary, command("p", CommandType.PAUSE));
+      case PROMOTING -> step(canary, command("pr", CommandType.PROMOTE));
+      case PROMOTED -> step(drillIn(RolloutState.PROMOTING), new TrafficApplied("a100", T0, 100));
+      case ROLLING_BACK -> step(canary, drillAlert(canary, DRILL_ID));
+      case ROLLED_BACK -> step(drillIn(RolloutState.ROLLING_BACK), new TrafficApplied("a0", T0, 0));
+      case SUPERSEDED -> step(step(canary, new NewerBuild("n", T0, "checkout-newer")),
+          new TrafficApplied("a0", T0, 0));
+      case FAILED -> step(verifying, new SmokeCheckFailed("sf", T0, "503"));
+      // A drill never observes: it is refused on an observe-only service (StartDrill).
+      // Nor bakes: a drill an operator promoted is the stable image at 100% (Finishing).
+      case OBSERVING, OBSERVED, BAKING -> throw new IllegalArgumentException("no drill is " + s);
+    };
+  }
+
+  /** The drill incident fired for {@code drillId}, on {@code r}'s candidate. */
+  static RolloutEvent.AlertFired drillAlert(Rollout r, String drillId) {
+    return new RolloutEvent.AlertFired("e-drill-alert", T0, Drill.incidentId(drillId),
+        r.candidateRevision(), "canaryrun rollback drill", "drill incident", T0, drillId);
+  }
+
   static Rollout step(Rollout r, RolloutEvent e) {
     Decision d = MACHINE.decide(r, e, T0);
     if (!d.saves()) {

@@ -1,0 +1,121 @@
+package dev.canaryrun.service;
+
+import dev.canaryrun.port.DrillProbe;
+import dev.canaryrun.port.PermanentFailure;
+import dev.canaryrun.port.PolicyStore;
+import dev.canaryrun.port.PolicyStore.WatchedService;
+import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.rollout.CommandType;
+import dev.canaryrun.rollout.Decision;
+import dev.canaryrun.rollout.Drill;
+import dev.canaryrun.rollout.DrillCheck;
+import dev.canaryrun.rollout.Rollout;
+import dev.canaryrun.rollout.RolloutEvent.Command;
+import dev.canaryrun.rollout.RolloutEvent.ServiceRollouts;
+import dev.canaryrun.rollout.RolloutIds;
+import dev.canaryrun.rollout.RolloutMachine;
+import dev.canaryrun.service.HandleResult.Status;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts a rollback drill (README "Rollback drills"), for the operator's {@code drill}
+ * command and the scheduler's drill message alike. With a rollout in flight the drill is
+ * refused by the machine on that rollout (audited there, so the operator's CLI sees the
+ * reason); otherwise the stable revision is read from Cloud Run, what a rollback depends on
+ * is checked, and the drill rollout is created in the same transaction that guards "one live
+ * rollout per service", so a build racing the drill either supersedes it or waits.
+ */
+final class StartDrill {
+  private final RolloutStore store;
+  private final PolicyStore policies;
+  private final RolloutMachine machine;
+  private final DecisionLoop loop;
+  private final Staleness staleness;
+  private final DrillProbe probe;
+  private final Clock clock;
+
+  StartDrill(RolloutStore store, PolicyStore policies, RolloutMachine machine, DecisionLoop loop,
+      Staleness staleness, DrillProbe probe, Clock clock) {
+    this.store = store;
+    this.policies = policies;
+    this.machine = machine;
+    this.loop = loop;
+    this.staleness = staleness;
+    this.probe = probe;
+    this.clock = clock;
+  }
+
+  HandleResult handle(DrillRequest d) {
+    Optional<HandleResult> stale = staleness.check(d.eventId(), d.occurredAt(), null);
+    if (stale.isPresent()) {
+      return stale.get();
+    }
+    if (d.notAfter() != null && clock.instant().isAfter(d.notAfter())) {
+      return refused(null, "the scheduled drill's window closed at " + d.notAfter()
+          + " (the message came late): no drill outside its window", d, Status.IGNORED);
+    }
+    Optional<WatchedService> watched = policies.find(d.service());
+    if (watched.isEmpty()) {
+      return refused(null, "unknown service " + d.service() + " (no policies/" + d.service()
+          + " document)", d, Status.REJECTED);
+    }
+    String region = watched.get().region();
+    if (d.region() != null && !d.region().equals(region)) {
+      return refused(null, d.service() + " is watched in " + region + ", not " + d.region(), d,
+          Status.REJECTED);
+    }
+    ServicePointer pointer = store.pointer(d.service()).orElse(null);
+    String inFlight = pointer == null ? null : pointer.activeRolloutId();
+    String latest = pointer == null ? null : pointer.lastRolloutId();
+    Command command = new Command(d.eventId(), d.occurredAt(), CommandType.DRILL, d.actor(),
+        d.reason(), null, null, ServiceRollouts.of(inFlight, latest));
+    String id = RolloutIds.forDrill(d.service(), d.eventId());
+    Optional<Rollout> existing = store.find(id);
+    if (existing.isPresent()) {
+      Rollout done = loop.resume(existing.get(), machine.unfinishedWork(existing.get()),
+          d.eventId());
+      return new HandleResult(Status.DUPLICATE, id, done.state(), "drill " + id
+          + " already started (" + done.state() + "); unfinished work re-driven");
+    }
+    if (inFlight != null) {
+      // The machine rejects it on the rollout in flight: audited and notified there.
+      return loop.apply(inFlight, null, Work.of(command));
+    }
+    Optional<Rollout> previous = latest == null ? Optional.empty() : store.find(latest);
+    if (previous.isPresent() && previous.get().traffic().pending()) {
+      return refused(latest, "rollout " + latest + " has ended but Cloud Run has not confirmed"
+          + " its split yet; a drill starts from a service serving one revision", d,
+          Status.REJECTED);
+    }
+    DrillProbe.Stable stable;
+    try {
+      stable = probe.stable(d.service(), region);
+    } catch (PermanentFailure f) {
+      return refused(null, f.getMessage(), d, Status.REJECTED);
+    }
+    List<DrillCheck> checks = probe.preflight(d.service(), region);
+    Drill drill = new Drill(d.actor(), d.reason(), stable.revision(), checks);
+    Decision start = machine.startDrill(command, d.service(), region, id, stable.image(), drill,
+        watched.get().policy(), clock.instant());
+    DecisionLoop.Created created = loop.create(start, d.eventId());
+    return switch (created.result()) {
+      case SAVED -> new HandleResult(Status.APPLIED, id, created.last().state(),
+          "rollback drill " + id + " started");
+      case BUSY -> refused(null, "a rollout of " + d.service() + " started while the drill was"
+          + " being prepared; the drill does not start", d, Status.REJECTED);
+      default -> new HandleResult(Status.DUPLICATE, id, null, "drill " + id
+          + " was created concurrently");
+    };
+  }
+
+  private static HandleResult refused(String rolloutId, String why, DrillRequest d,
+      Status status) {
+    String message = "rollback drill of " + d.service() + " refused (" + d.actor() + "): " + why;
+    DecisionLog.warn(message, "service", d.service(), "eventId", d.eventId(),
+        "status", status.name());
+    return new HandleResult(status, rolloutId, null, message);
+  }
+}
