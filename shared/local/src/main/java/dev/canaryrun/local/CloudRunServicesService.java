@@ -8,6 +8,8 @@ import com.google.cloud.run.v2.ListServicesResponse;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServicesGrpc;
 import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.iam.v1.TestIamPermissionsRequest;
+import com.google.iam.v1.TestIamPermissionsResponse;
 import com.google.longrunning.Operation;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -18,10 +20,20 @@ final class CloudRunServicesService extends ServicesGrpc.ServicesImplBase {
 
   private final LocalCloudRun run;
   private final LocalOperations operations;
+  private final LocalIam iam;
 
-  CloudRunServicesService(LocalCloudRun run, LocalOperations operations) {
+  CloudRunServicesService(LocalCloudRun run, LocalOperations operations, LocalIam iam) {
     this.run = run;
     this.operations = operations;
+    this.iam = iam;
+  }
+
+  @Override
+  public void testIamPermissions(TestIamPermissionsRequest request,
+      StreamObserver<TestIamPermissionsResponse> out) {
+    Unary.answer(out, () -> TestIamPermissionsResponse.newBuilder()
+        .addAllPermissions(iam.held(request.getResource(), request.getPermissionsList()))
+        .build());
   }
 
   @Override

@@ -376,10 +376,10 @@ public final class LocalCloudRun implements AutoCloseable {
   // ---------------------------------------------------------------- gRPC
 
   /** Services, Revisions and Operations, wrapped with recording and fault injection. */
-  List<ServerServiceDefinition> grpcServices() {
+  List<ServerServiceDefinition> grpcServices(LocalIam iam) {
     RecordingInterceptor interceptor = new RecordingInterceptor(calls, faults, clock);
     List<ServerServiceDefinition> out = new ArrayList<>();
-    out.add(ServerInterceptors.intercept(new CloudRunServicesService(this, operations),
+    out.add(ServerInterceptors.intercept(new CloudRunServicesService(this, operations, iam),
         interceptor));
     out.add(ServerInterceptors.intercept(new CloudRunRevisionsService(this), interceptor));
     out.add(ServerInterceptors.intercept(operations, interceptor));

@@ -19,8 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cloud Run Admin v2 (Services, Revisions, Operations) and Cloud Monitoring v3
- * (MetricService) on one plaintext gRPC server, plus an in-process server with the same
+ * Cloud Run Admin v2 (Services with TestIamPermissions, Revisions, Operations) and Cloud
+ * Monitoring v3 (MetricService, AlertPolicyService) on one plaintext gRPC server, plus an in-process server with the same
  * services. Point the real Google clients at {@link #endpoint()}.
  *
  * <pre>{@code
@@ -38,9 +38,14 @@ public final class LocalControlPlane implements AutoCloseable {
   private final LocalCloudRun cloudRun;
   private final LocalMonitoring monitoring;
   private final TimeSeriesStore store;
+  private final LocalIam iam;
+  private final LocalAlertPolicies alertPolicies;
 
   private LocalControlPlane(Server server, Server inProcess, String inProcessName,
-      LocalCloudRun cloudRun, LocalMonitoring monitoring, TimeSeriesStore store) {
+      LocalCloudRun cloudRun, LocalMonitoring monitoring, TimeSeriesStore store, LocalIam iam,
+      LocalAlertPolicies alertPolicies) {
+    this.iam = iam;
+    this.alertPolicies = alertPolicies;
     this.server = server;
     this.inProcess = inProcess;
     this.inProcessName = inProcessName;
@@ -60,8 +65,11 @@ public final class LocalControlPlane implements AutoCloseable {
     TimeSeriesStore store = new TimeSeriesStore(clock);
     LocalCloudRun run = new LocalCloudRun(clock, store);
     LocalMonitoring monitoring = new LocalMonitoring(store, run);
-    List<ServerServiceDefinition> services = new ArrayList<>(run.grpcServices());
+    LocalIam iam = new LocalIam();
+    LocalAlertPolicies alertPolicies = new LocalAlertPolicies(clock);
+    List<ServerServiceDefinition> services = new ArrayList<>(run.grpcServices(iam));
     services.add(monitoring.grpcService());
+    services.add(alertPolicies.bindService());
 
     ServerBuilder<?> netty = NettyServerBuilder.forAddress(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -74,7 +82,8 @@ public final class LocalControlPlane implements AutoCloseable {
     try {
       Server server = netty.build().start();
       Server inProcess = inProc.build().start();
-      return new LocalControlPlane(server, inProcess, name, run, monitoring, store);
+      return new LocalControlPlane(server, inProcess, name, run, monitoring, store, iam,
+          alertPolicies);
     } catch (IOException e) {
       run.close();
       throw new UncheckedIOException("cannot start the local control plane on port " + port, e);
@@ -101,6 +110,16 @@ public final class LocalControlPlane implements AutoCloseable {
 
   public LocalMonitoring monitoring() {
     return monitoring;
+  }
+
+  /** Who holds what on the services (Services.TestIamPermissions). */
+  public LocalIam iam() {
+    return iam;
+  }
+
+  /** Cloud Monitoring's alert policies (AlertPolicyService). */
+  public LocalAlertPolicies alertPolicies() {
+    return alertPolicies;
   }
 
   public TimeSeriesStore store() {

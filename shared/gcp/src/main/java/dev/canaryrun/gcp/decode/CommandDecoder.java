@@ -47,7 +47,8 @@ public final class CommandDecoder {
   static final Pattern SERVICE = Pattern.compile("[a-z]([-a-z0-9]{0,47}[a-z0-9])?");
   static final Pattern ROLLOUT_ID = Pattern.compile("[a-z][-a-z0-9]{0,62}");
   private static final Set<String> FIELDS = Set.of("schemaVersion", "command", "service",
-      "rolloutId", "reason", "actor", "expiresAt", "atExpiry", ID_TOKEN);
+      "rolloutId", "reason", "actor", "expiresAt", "atExpiry", ID_TOKEN, "region");
+  static final Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]{1,2}");
 
   public Decoded<CommandRequest> decode(PubSubMessage m, String eventId) {
     Map<String, Object> fields = new LinkedHashMap<>();
@@ -98,7 +99,7 @@ public final class CommandDecoder {
     }
     if (commandText == null) {
       throw new MalformedEventException("command has no \"command\" (one of pause, resume, "
-          + "promote, rollback, retry)");
+          + "promote, rollback, retry, drill)");
     }
     CommandType command = switch (commandText) {
       case "pause" -> CommandType.PAUSE;
@@ -106,9 +107,23 @@ public final class CommandDecoder {
       case "promote" -> CommandType.PROMOTE;
       case "rollback" -> CommandType.ROLLBACK;
       case "retry" -> CommandType.RETRY;
+      case "drill" -> CommandType.DRILL;
       default -> throw new MalformedEventException("unknown command '"
-          + Json.abbreviate(commandText) + "' (one of pause, resume, promote, rollback, retry)");
+          + Json.abbreviate(commandText)
+          + "' (one of pause, resume, promote, rollback, retry, drill)");
     };
+    String region = optionalText(root, "region");
+    if (region != null && command != CommandType.DRILL) {
+      throw new MalformedEventException("region applies to drill only, not to " + commandText);
+    }
+    if (region != null && !REGION.matcher(region).matches()) {
+      throw new MalformedEventException("region '" + Json.abbreviate(region)
+          + "' is not a Cloud Run region");
+    }
+    if (command == CommandType.DRILL && rolloutId != null) {
+      throw new MalformedEventException("drill takes no rolloutId: a drill is a rollout of its"
+          + " own, started when none is in flight");
+    }
     if (service == null) {
       throw new MalformedEventException("command has no \"service\"");
     }
@@ -163,7 +178,8 @@ public final class CommandDecoder {
     }
     // The claimed actor until the function replaces it with the verified sender.
     return new CommandRequest(eventId, m.publishTime(), service, rolloutId, command,
-        actor == null || actor.isBlank() ? "unknown" : actor, reason, expiresAt, atExpiry);
+        actor == null || actor.isBlank() ? "unknown" : actor, reason, expiresAt, atExpiry, null,
+        region);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.canaryrun.gcp.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.canaryrun.rollout.Drill;
 import dev.canaryrun.rollout.Limits;
 import dev.canaryrun.service.AlertRequest;
 import java.time.Instant;
@@ -114,9 +115,20 @@ public final class IncidentDecoder {
     }
     Instant at = Json.epochSeconds(incident.get(open ? "started_at" : "ended_at"),
         open ? "incident.started_at" : "incident.ended_at");
+    // A rollback drill's incident carries the drill rollout's id as an alert policy user
+    // label (README "Rollback drills"); it acts on that drill only.
+    String drillOf = Json.text(incident.path("policy_user_labels"), Drill.INCIDENT_LABEL);
+    if (drillOf != null && !CommandDecoder.ROLLOUT_ID.matcher(drillOf).matches()) {
+      throw new MalformedEventException("incident " + incidentId + " policy_user_labels."
+          + Drill.INCIDENT_LABEL + " '" + Json.abbreviate(drillOf) + "' is not a rollout id");
+    }
+    if (drillOf != null) {
+      fields.put("drillOf", drillOf);
+    }
     return Decoded.accepted(new AlertRequest(eventId, at != null ? at : m.publishTime(), service,
         revision, location, incidentId, open,
         Json.truncated(Json.text(incident, "policy_name"), Limits.MAX_POLICY_NAME),
-        Json.truncated(Json.text(incident, "summary"), Limits.MAX_SUMMARY)));
+        Json.truncated(Json.text(incident, "summary"), Limits.MAX_SUMMARY), m.publishTime(),
+        drillOf));
   }
 }

@@ -45,4 +45,23 @@ public final class MonitoringClients {
       throw new UncheckedIOException("cannot create the Cloud Monitoring client", e);
     }
   }
+
+  /**
+   * The alert policy client a rollback drill lists the service's policies with (README
+   * "Rollback drills"), against the same endpoint as the metric client.
+   */
+  public static com.google.cloud.monitoring.v3.AlertPolicyServiceClient alertPolicies(
+      Optional<String> plaintextEndpoint) {
+    Objects.requireNonNull(plaintextEndpoint, "plaintextEndpoint");
+    com.google.cloud.monitoring.v3.AlertPolicyServiceSettings.Builder b =
+        com.google.cloud.monitoring.v3.AlertPolicyServiceSettings.newBuilder();
+    plaintextEndpoint.ifPresent(endpoint -> b.setEndpoint(endpoint)
+        .setCredentialsProvider(NoCredentialsProvider.create())
+        .setTransportChannelProvider(GrpcClientSettings.plaintext(endpoint)));
+    try {
+      return com.google.cloud.monitoring.v3.AlertPolicyServiceClient.create(b.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Cloud Monitoring alert policy client", e);
+    }
+  }
 }

@@ -64,13 +64,16 @@ final class RolloutDocument {
     m.put("adopt", s.adopt());
     m.put("policy", PolicyJson.write(s.policy()));
     m.put(CREATED_AT, Fields.timestamp(s.createdAt()));
+    if (s.drill() != null) {
+      m.put("drill", DrillFields.write(s.drill())); // absent on releases
+    }
   }
 
   private static RolloutSpec readSpec(String id, Fields f) {
     return new RolloutSpec(f.string("id"), f.string("service"), f.string("region"),
         f.string("image"), f.string("buildId"), f.instant("builtAt"),
         f.string("candidateRevision"), f.bool("adopt"), policy(id, f.string("policy")),
-        f.instant(CREATED_AT));
+        f.instant(CREATED_AT), DrillFields.readDrill(f.optMap("drill")));
   }
 
   private static void writeStatus(RolloutStatus s, Map<String, Object> m) {
@@ -87,6 +90,9 @@ final class RolloutDocument {
     m.put("stableIncidents", s.stableIncidents().stream().sorted().toList());
     m.put("reason", s.reason());
     m.put("settleAt", Fields.timestamp(s.settleAt()));
+    // Always written (null for releases): the store updates fields, and a retried drill's
+    // cleared times must clear the stored ones.
+    m.put("drillTimes", DrillFields.write(s.drill()));
   }
 
   private static RolloutStatus readStatus(Fields f) {
@@ -103,7 +109,8 @@ final class RolloutDocument {
         pause(f.optMap("pause")),
         new HashSet<>(strings(f.list("stableIncidents"))),
         f.string("reason"),
-        f.optInstant("settleAt")); // absent in documents written before the settling check
+        f.optInstant("settleAt"), // absent in documents written before the settling check
+        DrillFields.readTimes(f.optMap("drillTimes")));
   }
 
   private static Map<String, Object> pause(Pause p) {
