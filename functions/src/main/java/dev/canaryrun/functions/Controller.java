@@ -1,7 +1,13 @@
 package dev.canaryrun.functions;
 
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.monitoring.v3.AlertPolicyServiceClient;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
+import dev.canaryrun.gcp.decode.ScheduledDrillDecoder;
+import dev.canaryrun.gcp.drill.AlertPolicyCheck;
+import dev.canaryrun.gcp.drill.CloudDrillProbe;
+import dev.canaryrun.gcp.drill.PubSubDrillIncidents;
+import dev.canaryrun.gcp.store.FirestoreDrillReports;
 import dev.canaryrun.gcp.decode.BuildNotificationDecoder;
 import dev.canaryrun.gcp.decode.CommandDecoder;
 import dev.canaryrun.gcp.decode.IncidentDecoder;
@@ -23,6 +29,7 @@ import dev.canaryrun.judge.SequentialJudge;
 import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.SmokeChecker;
+import dev.canaryrun.service.Drills;
 import dev.canaryrun.service.RolloutService;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -43,6 +50,7 @@ public final class Controller implements AutoCloseable {
   private final RolloutService service;
   private final BuildNotificationDecoder builds;
   private final TickDecoder ticks = new TickDecoder();
+  private final ScheduledDrillDecoder scheduledDrills = new ScheduledDrillDecoder();
   private final IncidentDecoder incidents = new IncidentDecoder();
   private final CommandDecoder commands = new CommandDecoder();
   private final CommandSender senders;
@@ -136,10 +144,23 @@ public final class Controller implements AutoCloseable {
           ? new HttpSmokeChecker(HttpClient.newBuilder()
               .connectTimeout(Duration.ofSeconds(5)).build())
           : HttpSmokeChecker.withApplicationDefaultCredentials();
+      // Rollback drills (README "Rollback drills"): the probe reads Cloud Run and the alert
+      // policies, the incident goes out on the topic OnAlertFired consumes.
+      AlertPolicyServiceClient alertPolicies =
+          MonitoringClients.alertPolicies(config.monitoringEndpoint());
+      resources.add(alertPolicies);
+      PubSubDrillIncidents drillIncidents = new PubSubDrillIncidents(pubsub,
+          config.alertsTopic(), config.project(), clock);
+      resources.add(0, drillIncidents);
+      Drills drills = new Drills(new CloudDrillProbe(run, config.project(),
+          new AlertPolicyCheck(alertPolicies, config.project(),
+              config.alertChannel().orElse(null), clock), clock),
+          drillIncidents, new FirestoreDrillReports(db));
       RolloutService service = new RolloutService(store, policies,
           new CloudRunTrafficRouter(run, config.project()),
           new CloudMonitoringMetricsReader(monitoring, config.project()), smoke, publisher,
-          new SequentialJudge(), clock, config.maxEventAge());
+          new SequentialJudge(), clock, config.maxEventAge(),
+          RolloutService.DEFAULT_TICK_PARALLELISM, drills);
       resources.add(0, service); // stops deciding before the clients it uses close
       CommandSender senders = new CommandSender(IdTokenVerifier.withCertificates(
           config.commandAudiences(), config.idTokenCerts()), config.allowUnverifiedCommands());
@@ -169,6 +190,10 @@ public final class Controller implements AutoCloseable {
 
   TickDecoder ticks() {
     return ticks;
+  }
+
+  ScheduledDrillDecoder scheduledDrills() {
+    return scheduledDrills;
   }
 
   IncidentDecoder incidents() {

@@ -20,6 +20,13 @@ public final class Env {
   public static final String REGION = "CANARYRUN_REGION";
   public static final String EVENTS_TOPIC = "CANARYRUN_EVENTS_TOPIC";
   public static final String TICKS_TOPIC = "CANARYRUN_TICKS_TOPIC";
+  /** Where a rollback drill publishes its incident: the topic OnAlertFired consumes. */
+  public static final String ALERTS_TOPIC = "CANARYRUN_ALERTS_TOPIC";
+  /**
+   * The Monitoring notification channel (projects/P/notificationChannels/ID) canaryrun's alert
+   * policies must notify; a drill checks that they do. Unset: that check fails.
+   */
+  public static final String ALERT_CHANNEL = "CANARYRUN_ALERT_CHANNEL";
   public static final String MAX_EVENT_AGE_SECONDS = "CANARYRUN_MAX_EVENT_AGE_SECONDS";
   /**
    * Audiences a command's ID token may be minted for, comma-separated (docs/SECURITY.md): by
@@ -45,6 +52,7 @@ public final class Env {
 
   public static final String DEFAULT_EVENTS_TOPIC = "canaryrun-events";
   public static final String DEFAULT_TICKS_TOPIC = "canaryrun-ticks";
+  public static final String DEFAULT_ALERTS_TOPIC = "canaryrun-alerts";
   public static final long DEFAULT_MAX_EVENT_AGE_SECONDS = 3600;
   /**
    * 32555940559.apps.googleusercontent.com is the OAuth client id of the gcloud CLI ({@code
@@ -59,7 +67,7 @@ public final class Env {
   /** Every variable Terraform sets on the four functions. */
   public static final List<String> DEPLOYED = List.of(PROJECT, DATABASE, POLICY_DATABASE, REGION,
       EVENTS_TOPIC, TICKS_TOPIC, MAX_EVENT_AGE_SECONDS, COMMAND_AUDIENCES,
-      FUNCTION_TIMEOUT_SECONDS);
+      FUNCTION_TIMEOUT_SECONDS, ALERTS_TOPIC, ALERT_CHANNEL);
   /** Variables that must never reach a deployed function (they point it at fakes). */
   public static final List<String> LOCAL_ONLY = List.of(RUN_ENDPOINT, MONITORING_ENDPOINT,
       FIRESTORE_EMULATOR_HOST, PUBSUB_EMULATOR_HOST, UNVERIFIED_COMMANDS, ID_TOKEN_CERTS);

@@ -19,7 +19,7 @@ public record FunctionConfig(String project, String database, String policyDatab
     Duration functionTimeout, Optional<String> runEndpoint,
     Optional<String> monitoringEndpoint, Optional<String> firestoreEmulator,
     Optional<String> pubsubEmulator, Set<String> commandAudiences, boolean allowUnverifiedCommands,
-    String idTokenCerts) {
+    String idTokenCerts, String alertsTopic, Optional<String> alertChannel) {
 
   public static FunctionConfig from(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
@@ -68,7 +68,9 @@ public record FunctionConfig(String project, String database, String policyDatab
         Duration.ofSeconds(maxAge), Duration.ofSeconds(timeout), value(env, Env.RUN_ENDPOINT),
         value(env, Env.MONITORING_ENDPOINT), value(env, Env.FIRESTORE_EMULATOR_HOST),
         value(env, Env.PUBSUB_EMULATOR_HOST), audiences, unverified.equals("allow"),
-        value(env, Env.ID_TOKEN_CERTS).orElse(IdTokenVerifier.GOOGLE_CERTS));
+        value(env, Env.ID_TOKEN_CERTS).orElse(IdTokenVerifier.GOOGLE_CERTS),
+        value(env, Env.ALERTS_TOPIC).orElse(Env.DEFAULT_ALERTS_TOPIC),
+        value(env, Env.ALERT_CHANNEL));
   }
 
   /** A positive number of seconds, or the default when unset; a problem is named. */

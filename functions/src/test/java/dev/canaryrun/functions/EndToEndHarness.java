@@ -68,6 +68,8 @@ final class EndToEndHarness implements AutoCloseable {
   private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
   private final PushRelay relay;
   final Map<String, Integer> ports = new HashMap<>();
+  /** Each function's push subscription and its push config, to hold and resume deliveries. */
+  private final Map<String, PushConfig> pushConfigs = new ConcurrentHashMap<>();
 
   EndToEndHarness(String firestoreHost, String pubsubHost, String project, boolean duplicates)
       throws Exception {
@@ -115,15 +117,36 @@ final class EndToEndHarness implements AutoCloseable {
 
   private void subscribe(DeploymentContract.Function f, int port, String suffix)
       throws IOException {
+    PushConfig push = PushConfig.newBuilder()
+        .setPushEndpoint(relay.route(f.entryPoint().getSimpleName(), port,
+            pubsub.topic(f.topic()).toString())).build();
+    String name = SubscriptionName.of(project, f.topic() + "-" + suffix).toString();
+    pushConfigs.put(f.topic(), push);
     try (SubscriptionAdminClient subs = pubsub.subscriptionAdmin()) {
       subs.createSubscription(Subscription.newBuilder()
-          .setName(SubscriptionName.of(project, f.topic() + "-" + suffix).toString())
+          .setName(name)
           .setTopic(pubsub.topic(f.topic()).toString())
-          .setPushConfig(PushConfig.newBuilder()
-              .setPushEndpoint(relay.route(f.entryPoint().getSimpleName(), port,
-                  pubsub.topic(f.topic()).toString())))
+          .setPushConfig(push)
           .setAckDeadlineSeconds(60)
           .build());
+    }
+  }
+
+  /**
+   * Stops pushing {@code topic}'s messages to its function: they wait in the subscription (as
+   * behind a function that is down) until {@link #resumeDeliveries}.
+   */
+  void holdDeliveries(String topic) throws IOException {
+    try (SubscriptionAdminClient subs = pubsub.subscriptionAdmin()) {
+      subs.modifyPushConfig(SubscriptionName.of(project, topic + "-push").toString(),
+          PushConfig.getDefaultInstance());
+    }
+  }
+
+  void resumeDeliveries(String topic) throws IOException {
+    try (SubscriptionAdminClient subs = pubsub.subscriptionAdmin()) {
+      subs.modifyPushConfig(SubscriptionName.of(project, topic + "-push").toString(),
+          pushConfigs.get(topic));
     }
   }
 

@@ -21,8 +21,9 @@ import java.util.Objects;
  * from the ended drill rollout, its audit trail and one read of the Cloud Run service, so it
  * can be rebuilt from what is stored.
  *
- * @param outcome PASSED (every check passed), FAILED, or SUPERSEDED (a real build took the
- *     service: the drill stepped aside cleanly, and says how far it got)
+ * @param outcome PASSED (every check passed), FAILED, SUPERSEDED (a real build took the
+ *     service: the drill stepped aside cleanly, and says how far it got), or REFUSED (never
+ *     started; its one check says why)
  * @param zeroServedAt when Cloud Run finished serving the split without the drill revision
  *     (the service's Ready condition); null when it was not seen
  */
@@ -31,7 +32,22 @@ public record DrillReport(String rolloutId, String service, String region, Strin
     Instant startedAt, Instant endedAt, Outcome outcome, String summary, List<DrillCheck> checks,
     Instant alertPublishedAt, Instant rollbackDecidedAt, Instant zeroServedAt) {
 
-  public enum Outcome { PASSED, FAILED, SUPERSEDED }
+  public enum Outcome { PASSED, FAILED, SUPERSEDED, REFUSED }
+
+  /** The check of a drill that never started, saying why. */
+  public static final String STARTED = "started";
+
+  /**
+   * A drill that was not started (a rollout in flight, a service serving a split, the wrong
+   * region, a scheduled drill delivered after its window): stored like a report, so the
+   * operator's CLI and {@code drill --report} see the reason as for any drill.
+   */
+  public static DrillReport refused(String rolloutId, String service, String region,
+      String requestedBy, String reason, String why, Instant at) {
+    return new DrillReport(rolloutId, service, region == null ? "" : region, "", "", "",
+        requestedBy, reason, at, at, Outcome.REFUSED, "rollback drill of " + service
+            + " REFUSED: " + why, List.of(DrillCheck.fail(STARTED, why, at)), null, null, null);
+  }
 
   public static final String PERMISSIONS = "permissions";
   public static final String ALERT_POLICIES = "alertPolicies";
@@ -66,13 +82,15 @@ public record DrillReport(String rolloutId, String service, String region, Strin
     checks.add(step(trail, "SmokeCheckPassed", "SmokeCheckFailed", SMOKE, start,
         "the drill revision passed its smoke check", "the drill revision failed its smoke check"));
     checks.add(firstStep(trail, start));
-    checks.add(alertPath(t));
-    Instant zeroAt = null;
-    if (r.state() != RolloutState.SUPERSEDED) {
-      DrillCheck zero = zero(r, t, served);
-      checks.add(zero);
-      zeroAt = zero.passed() ? zero.at() : null;
-    }
+    checks.add(r.state() == RolloutState.SUPERSEDED && t.rollbackDecidedAt() == null
+        ? DrillCheck.fail(ALERT_PATH, "not measured: " + r.reason() + " before the drill"
+            + " incident" + (t.firedAt() == null ? " was fired" : " fired at " + t.firedAt()
+            + " was handled"), t.firedAt())
+        : alertPath(t));
+    // Superseded or rolled back, the drill revision must end at 0%: a clean end either way.
+    DrillCheck zero = zero(r, t, served);
+    checks.add(zero);
+    Instant zeroAt = zero.passed() ? zero.at() : null;
     boolean allPassed = checks.stream().allMatch(DrillCheck::passed);
     Outcome outcome = r.state() == RolloutState.SUPERSEDED ? Outcome.SUPERSEDED
         : allPassed && r.state() == RolloutState.ROLLED_BACK ? Outcome.PASSED : Outcome.FAILED;
@@ -128,7 +146,7 @@ public record DrillReport(String rolloutId, String service, String region, Strin
     }
     Long ms = served.at() == null || t.alertPublishedAt() == null ? null
         : Duration.between(t.alertPublishedAt(), served.at()).toMillis();
-    return new DrillCheck(ZERO, r.state() == RolloutState.ROLLED_BACK, "Cloud Run serves "
+    return new DrillCheck(ZERO, true, "Cloud Run serves "
         + r.candidateRevision() + " 0% (" + served.detail() + ")"
         + (ms == null ? "" : "; alert published -> 0% served " + ms + " ms"), served.at(), ms);
   }

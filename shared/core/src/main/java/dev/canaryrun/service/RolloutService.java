@@ -61,7 +61,7 @@ public final class RolloutService implements AutoCloseable {
         clock, tickParallelism);
     this.alerts = new RouteAlert(store, loop, staleness);
     this.drills = new StartDrill(store, policies, machine, loop, staleness, drills.probe(),
-        clock);
+        drills.reports(), clock);
     this.commands = new RouteCommand(store, policies, loop, staleness, this.drills);
   }
 

@@ -1,6 +1,8 @@
 package dev.canaryrun.service;
 
 import dev.canaryrun.port.DrillProbe;
+import dev.canaryrun.port.DrillReports;
+import dev.canaryrun.report.DrillReport;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.PolicyStore;
 import dev.canaryrun.port.PolicyStore.WatchedService;
@@ -35,10 +37,12 @@ final class StartDrill {
   private final DecisionLoop loop;
   private final Staleness staleness;
   private final DrillProbe probe;
+  private final DrillReports reports;
   private final Clock clock;
 
   StartDrill(RolloutStore store, PolicyStore policies, RolloutMachine machine, DecisionLoop loop,
-      Staleness staleness, DrillProbe probe, Clock clock) {
+      Staleness staleness, DrillProbe probe, DrillReports reports, Clock clock) {
+    this.reports = reports;
     this.store = store;
     this.policies = policies;
     this.machine = machine;
@@ -53,14 +57,22 @@ final class StartDrill {
     if (stale.isPresent()) {
       return stale.get();
     }
+    String id = RolloutIds.forDrill(d.service(), d.eventId());
+    if (store.find(id).isEmpty() && reports.find(id).isPresent()) {
+      // Refused on an earlier delivery: a redelivery must not start it later after all.
+      return new HandleResult(Status.DUPLICATE, id, null, "drill " + id + " was refused");
+    }
     if (d.notAfter() != null && clock.instant().isAfter(d.notAfter())) {
       return refused(null, "the scheduled drill's window closed at " + d.notAfter()
           + " (the message came late): no drill outside its window", d, Status.IGNORED);
     }
     Optional<WatchedService> watched = policies.find(d.service());
     if (watched.isEmpty()) {
-      return refused(null, "unknown service " + d.service() + " (no policies/" + d.service()
-          + " document)", d, Status.REJECTED);
+      // Logged only: no drills/ document for a service canaryrun does not watch.
+      String why = "rollback drill refused: unknown service " + d.service() + " (no policies/"
+          + d.service() + " document)";
+      DecisionLog.warn(why, "service", d.service(), "eventId", d.eventId());
+      return new HandleResult(Status.REJECTED, null, null, why);
     }
     String region = watched.get().region();
     if (d.region() != null && !d.region().equals(region)) {
@@ -72,7 +84,6 @@ final class StartDrill {
     String latest = pointer == null ? null : pointer.lastRolloutId();
     Command command = new Command(d.eventId(), d.occurredAt(), CommandType.DRILL, d.actor(),
         d.reason(), null, null, ServiceRollouts.of(inFlight, latest));
-    String id = RolloutIds.forDrill(d.service(), d.eventId());
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {
       Rollout done = loop.resume(existing.get(), machine.unfinishedWork(existing.get()),
@@ -82,7 +93,12 @@ final class StartDrill {
     }
     if (inFlight != null) {
       // The machine rejects it on the rollout in flight: audited and notified there.
-      return loop.apply(inFlight, null, Work.of(command));
+      HandleResult rejected = loop.apply(inFlight, null, Work.of(command));
+      if (rejected.status() == Status.REJECTED) {
+        reports.save(DrillReport.refused(id, d.service(), region, d.actor(), d.reason(),
+            rejected.message(), clock.instant()));
+      }
+      return rejected;
     }
     Optional<Rollout> previous = latest == null ? Optional.empty() : store.find(latest);
     if (previous.isPresent() && previous.get().traffic().pending()) {
@@ -111,11 +127,14 @@ final class StartDrill {
     };
   }
 
-  private static HandleResult refused(String rolloutId, String why, DrillRequest d,
-      Status status) {
+  private HandleResult refused(String rolloutId, String why, DrillRequest d, Status status) {
     String message = "rollback drill of " + d.service() + " refused (" + d.actor() + "): " + why;
     DecisionLog.warn(message, "service", d.service(), "eventId", d.eventId(),
         "status", status.name());
+    // Stored as the drill's report, so the operator (the CLI waits for it) and
+    // `drill --report` see the reason; the log line alone would be missed.
+    reports.save(DrillReport.refused(RolloutIds.forDrill(d.service(), d.eventId()), d.service(),
+        d.region(), d.actor(), d.reason(), why, clock.instant()));
     return new HandleResult(status, rolloutId, null, message);
   }
 }

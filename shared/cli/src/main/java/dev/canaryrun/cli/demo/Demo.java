@@ -286,7 +286,8 @@ public final class Demo {
         Env.RUN_ENDPOINT, plane.endpoint(),
         Env.MONITORING_ENDPOINT, plane.endpoint(),
         Env.FIRESTORE_EMULATOR_HOST, emulators.firestoreHost(),
-        Env.PUBSUB_EMULATOR_HOST, emulators.pubsubHost()), clock);
+        Env.PUBSUB_EMULATOR_HOST, emulators.pubsubHost(),
+        Env.ALERT_CHANNEL, DemoAlertPolicies.create(plane, PROJECT, scenario.service())), clock);
   }
 
   /** The Firestore and Pub/Sub emulators; their absence fails with how to install them. */

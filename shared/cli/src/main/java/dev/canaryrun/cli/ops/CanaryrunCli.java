@@ -18,6 +18,7 @@ import picocli.CommandLine.Unmatched;
         ReadCommands.Explain.class, VerdictCommand.class, BacktestCommand.class,
         DashboardCommand.class, Verbs.Pause.class,
         Verbs.Resume.class, Verbs.Promote.class, Verbs.Rollback.class, Verbs.Retry.class,
+        DrillCommand.class,
         CanaryrunCli.Demo.class, CanaryrunCli.Bench.class, CanaryrunCli.TickBench.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:the operation failed or was rejected (the message says why)",

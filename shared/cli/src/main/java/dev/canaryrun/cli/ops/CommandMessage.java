@@ -24,9 +24,11 @@ import java.util.Objects;
  * @param rolloutId null for the service's rollout in flight (retry, rollback: its latest)
  * @param expiresAt pause only; null for a pause until resume
  * @param atExpiry pause with expiresAt only
+ * @param region drill only: the region the operator expects the service in; null for its
+ *     policy's
  */
 record CommandMessage(CommandType command, String service, String rolloutId, String reason,
-    String actor, Instant expiresAt, ExpiryAction atExpiry, String idToken) {
+    String actor, Instant expiresAt, ExpiryAction atExpiry, String idToken, String region) {
   static final int SCHEMA_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,6 +43,15 @@ record CommandMessage(CommandType command, String service, String rolloutId, Str
     if (atExpiry != null && expiresAt == null) {
       throw new UsageProblem("--at-expiry needs --until");
     }
+    if (region != null && command != CommandType.DRILL) {
+      throw new UsageProblem("a command carries --region for drill only");
+    }
+  }
+
+  /** Every command but a drill: no region. */
+  CommandMessage(CommandType command, String service, String rolloutId, String reason,
+      String actor, Instant expiresAt, ExpiryAction atExpiry, String idToken) {
+    this(command, service, rolloutId, reason, actor, expiresAt, atExpiry, idToken, null);
   }
 
   byte[] data() {
@@ -57,6 +68,9 @@ record CommandMessage(CommandType command, String service, String rolloutId, Str
     }
     if (atExpiry != null) {
       n.put("atExpiry", atExpiry.name().toLowerCase(Locale.ROOT));
+    }
+    if (region != null) {
+      n.put("region", region);
     }
     if (idToken != null) {
       n.put(CommandDecoder.ID_TOKEN, idToken);

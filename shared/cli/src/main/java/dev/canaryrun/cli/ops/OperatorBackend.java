@@ -10,6 +10,8 @@ import dev.canaryrun.gcp.pubsub.PubSubClients;
 import dev.canaryrun.gcp.run.CloudRunClients;
 import dev.canaryrun.gcp.run.CloudRunTrafficRouter;
 import dev.canaryrun.gcp.store.FirestoreClients;
+import dev.canaryrun.gcp.store.FirestoreDrillReports;
+import dev.canaryrun.port.DrillReports;
 import dev.canaryrun.gcp.store.FirestoreRolloutHistory;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;
 import dev.canaryrun.port.RolloutHistory;
@@ -64,6 +66,11 @@ public final class OperatorBackend implements AutoCloseable {
       store = new FirestoreRolloutStore(db(), clock);
     }
     return store;
+  }
+
+  /** Rollback drill reports ({@code drills/}). */
+  public synchronized DrillReports drillReports() {
+    return new FirestoreDrillReports(db());
   }
 
   public synchronized RolloutHistory history() {

@@ -209,6 +209,23 @@ class OperatorCliTest {
   }
 
   @Test
+  @Order(5)
+  void drillRunsTheRollbackPathAndReportsItInTextAndJson() throws Exception {
+    Result drill = cli.run("drill", SERVICE, "--reason", "weekly drill");
+    assertEquals(0, drill.code(), drill::toString);
+    assertTrue(drill.out().contains("): PASSED"), drill::toString);
+    assertTrue(drill.out().contains("alert path published"), drill::toString);
+    JsonNode report = JSON.readTree(ok("drill", SERVICE, "--report", "-o", "json").out());
+    assertEquals("PASSED", report.path("outcome").asText());
+    assertEquals(AUDITED, report.path("requestedBy").asText());
+    assertTrue(report.path("alertToZeroMillis").asLong() > 0, report::toString);
+    assertEquals(7, report.path("checks").size(), report::toString);
+    Result wrong = cli.run("drill", SERVICE, "--region", "mars-central9", "--wait", "30s");
+    assertEquals(1, wrong.code(), wrong::toString);
+    assertTrue(wrong.err().contains("REFUSED: " + SERVICE + " is watched in"), wrong::toString);
+  }
+
+  @Test
   @Order(6)
   void everyVerbReachesTheControllerWithTheCallersIdentity() throws Exception {
     slowRollout = startSlowRollout();
