@@ -66,6 +66,14 @@ resource "google_project_iam_member" "monitoring_viewer" {
   member  = google_service_account.function["tick"].member
 }
 
+# A drill started by an operator's command checks the service's alert policies (the tick
+# function reads them through monitoring.viewer above).
+resource "google_project_iam_member" "drill_alert_policy_viewer" {
+  project = var.project_id
+  role    = "roles/monitoring.alertPolicyViewer"
+  member  = google_service_account.function["command"].member
+}
+
 # What canaryrun does to a watched service: read it and its revisions, update its traffic
 # (and, with actAs below, its template), follow the operation. Not roles/run.developer: that
 # also deletes services, and none of this may delete anything or change IAM.

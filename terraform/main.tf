@@ -78,6 +78,10 @@ locals {
     CANARYRUN_COMMAND_AUDIENCES     = join(",", var.command_audiences)
     # The Cloud Run router sizes its waits from it, so it never outlives the invocation.
     CANARYRUN_FUNCTION_TIMEOUT_SECONDS = tostring(var.function_settings.timeout_seconds)
+    # Rollback drills: where the drill incident goes, and the channel the alert policies
+    # must notify (a drill checks they do).
+    CANARYRUN_ALERTS_TOPIC  = local.topics.alerts
+    CANARYRUN_ALERT_CHANNEL = google_monitoring_notification_channel.alerts.id
   }
 
   # The policy defaults of docs/CONTRACT.md, in the JSON shape the controller reads.

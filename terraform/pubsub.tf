@@ -125,6 +125,19 @@ resource "google_pubsub_topic_iam_member" "function_publisher" {
   depends_on = [google_pubsub_topic.topic]
 }
 
+# A rollback drill fires its incident on canaryrun-alerts from the function that started it:
+# an operator's drill (command) or the weekly job's (tick).
+resource "google_pubsub_topic_iam_member" "drill_incident_publisher" {
+  for_each = toset(["command", "tick"])
+
+  project = var.project_id
+  topic   = local.topics.alerts
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.function[each.value].member
+
+  depends_on = [google_pubsub_topic.topic]
+}
+
 # Cloud Monitoring publishes incidents to canaryrun-alerts as its notification agent.
 resource "google_pubsub_topic_iam_member" "monitoring_publisher" {
   project = var.project_id

@@ -113,8 +113,26 @@ variable "services" {
       latency_p99_ms   = optional(number, 2000)
       duration_seconds = optional(number, 120)
     }), {})
+    # A weekly rollback drill (README "Rollback drills"): a Cloud Scheduler job publishes the
+    # drill on the ticks topic at `start` on `day` (in time_zone); a drill delivered later than
+    # window_minutes after that does not start. Unset: no scheduled drill.
+    drill = optional(object({
+      day            = string
+      start          = string
+      window_minutes = optional(number, 120)
+      time_zone      = optional(string, "UTC")
+    }))
   }))
   default = {}
+
+  validation {
+    condition = alltrue([for s in values(var.services) : s.drill == null ? true : (
+      contains(["sun", "mon", "tue", "wed", "thu", "fri", "sat"], s.drill.day) &&
+      can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]$", s.drill.start)) &&
+      s.drill.window_minutes >= 1 && s.drill.window_minutes <= 1440
+    )])
+    error_message = "drill.day must be one of sun..sat, drill.start HH:MM (24 h), drill.window_minutes 1 to 1440."
+  }
 
   validation {
     condition     = alltrue([for name in keys(var.services) : can(regex("^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$", name))])

@@ -28,6 +28,13 @@ module "canaryrun" {
         error_ratio    = 0.02
         latency_p99_ms = 1500
       }
+      # A rollback drill every Tuesday at 10:00 Berlin time; not started after 12:00.
+      drill = {
+        day            = "tue"
+        start          = "10:00"
+        window_minutes = 120
+        time_zone      = "Europe/Berlin"
+      }
     }
     # Defaults everywhere: 5% -> 20% -> 50% -> 100%.
     catalog = {

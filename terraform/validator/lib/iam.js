@@ -66,8 +66,15 @@ function checkIam(mod) {
       const topic = text(b, 'topic') || '';
       const member = text(b, 'member') || '';
       if (/local\.topics\.builds/.test(topic) && /cloud_build_service_agent/.test(member)) cloudBuildPublisher = true;
-      if (/local\.topics\.(builds|alerts|commands)/.test(topic) && /google_service_account\.function/.test(member)) {
-        report(file, b.line, `${name} lets a function publish to ${topic}: only Cloud Build, Monitoring and the operators publish there`);
+      // One exception: a rollback drill fires its incident on the alerts topic from the
+      // function that started the drill (command or tick), never from the alert function
+      // itself or the build function (README "Rollback drills").
+      const each = text(b, 'for_each') || '';
+      const drillers = /local\.topics\.alerts/.test(topic)
+        && /^toset\(\[\s*("(command|tick)"\s*,?\s*)+\]\)$/.test(each.trim())
+        && /google_service_account\.function\[each\.value\]/.test(member);
+      if (/local\.topics\.(builds|alerts|commands)/.test(topic) && /google_service_account\.function/.test(member) && !drillers) {
+        report(file, b.line, `${name} lets a function publish to ${topic}: only Cloud Build, Monitoring, the operators and a drill's own function (command, tick: alerts) publish there`);
       }
     }
   }

@@ -179,6 +179,11 @@ test('least privilege: an unconditioned Firestore grant fails', () => {
     /google_project_iam_member\.datastore_user grants roles\/datastore\.user without a condition naming one database/);
 });
 
+test('least privilege: only a drill\'s own functions may publish to the alerts topic', () => {
+  expectLeastPrivilegeFailure('pubsub.tf', (s) => s.replace('for_each = toset(["command", "tick"])', 'for_each = toset(["command", "tick", "alert"])'),
+    /google_pubsub_topic_iam_member\.drill_incident_publisher lets a function publish to local\.topics\.alerts/);
+});
+
 test('least privilege: cloud-builds without Cloud Build as its publisher fails', () => {
   expectLeastPrivilegeFailure('pubsub.tf', (s) => s.replace('member  = "serviceAccount:${local.cloud_build_service_agent}"', 'member  = google_service_account.function["build"].member'),
     /cloud-builds has no publisher binding for Cloud Build's service agent|lets a function publish to local\.topics\.builds/);
