@@ -74,6 +74,10 @@ final class StartDrill {
       DecisionLog.warn(why, "service", d.service(), "eventId", d.eventId());
       return new HandleResult(Status.REJECTED, null, null, why);
     }
+    if (watched.get().policy().observeOnly()) {
+      return refused(null, d.service() + " is observe-only (policy mode: observe): canaryrun"
+          + " never changes its traffic, so it cannot drill its rollback", d, Status.REJECTED);
+    }
     String region = watched.get().region();
     if (d.region() != null && !d.region().equals(region)) {
       return refused(null, d.service() + " is watched in " + region + ", not " + d.region(), d,

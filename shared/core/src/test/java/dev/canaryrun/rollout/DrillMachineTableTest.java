@@ -88,7 +88,11 @@ class DrillMachineTableTest {
 
   @Test
   void theTableCoversEveryStateAndEveryColumn() {
-    assertEquals(Arrays.asList(RolloutState.values()), new ArrayList<>(TABLE.keySet()));
+    // Every state but observe-only's two: a drill is refused on an observe-only service
+    // (StartDrill), since canaryrun never changes that service's traffic.
+    List<RolloutState> states = new ArrayList<>(Arrays.asList(RolloutState.values()));
+    states.removeAll(List.of(RolloutState.OBSERVING, RolloutState.OBSERVED));
+    assertEquals(states, new ArrayList<>(TABLE.keySet()));
     for (String row : TABLE.values()) {
       assertEquals(EVENTS.size(), row.split(",").length, row);
     }
