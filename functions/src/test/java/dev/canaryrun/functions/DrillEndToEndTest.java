@@ -211,6 +211,18 @@ class DrillEndToEndTest {
   }
 
   @Test
+  void theWeeklyJobsMessageOnTheTicksTopicRunsTheSameDrill() throws Exception {
+    h.watch("weekly", FunctionsEndToEndTest.POLICY);
+    alertPolicies("weekly");
+    // What the Terraform module's canaryrun-drill-weekly job publishes (scheduler.tf).
+    String messageId = h.publish("canaryrun-ticks",
+        "{\"drill\": {\"service\": \"weekly\", \"windowMinutes\": 120}}", Map.of());
+    DrillReport report = awaitReport(RolloutIds.forDrill("weekly", "tick:" + messageId));
+    assertEquals(DrillReport.Outcome.PASSED, report.outcome(), report.summary());
+    assertEquals("cloud-scheduler", report.requestedBy());
+  }
+
+  @Test
   void aMissingPermissionFailsTheDrillsPermissionsCheck() throws Exception {
     h.watch("locked", FunctionsEndToEndTest.POLICY);
     alertPolicies("locked");
