@@ -83,9 +83,9 @@ public record DrillReport(String rolloutId, String service, String region, Strin
         "the drill revision passed its smoke check", "the drill revision failed its smoke check"));
     checks.add(firstStep(trail, start));
     checks.add(r.state() == RolloutState.SUPERSEDED && t.rollbackDecidedAt() == null
-        ? DrillCheck.fail(ALERT_PATH, "not measured: " + r.reason() + " before the drill"
-            + " incident" + (t.firedAt() == null ? " was fired" : " fired at " + t.firedAt()
-            + " was handled"), t.firedAt())
+        ? DrillCheck.fail(ALERT_PATH, "not measured (" + r.reason() + "): the drill incident"
+            + (t.firedAt() == null ? " had not been fired" : " fired at " + t.firedAt()
+            + " had not been handled"), t.firedAt())
         : alertPath(t));
     // Superseded or rolled back, the drill revision must end at 0%: a clean end either way.
     DrillCheck zero = zero(r, t, served);
