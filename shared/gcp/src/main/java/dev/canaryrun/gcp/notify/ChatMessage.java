@@ -34,14 +34,17 @@ public final class ChatMessage {
     String type = event.path("type").asText("?");
     String rollout = event.path("rolloutId").asText("?");
     List<String> lines = new ArrayList<>();
-    lines.add(m.icon(type) + " " + m.bold(type) + " " + event.path("service").asText("?")
+    JsonNode details = event.path("details");
+    // A rollback drill's events say so first: its ROLLING_BACK is no emergency.
+    String drill = details.path("drill").asBoolean(false) ? "[rollback drill: no action needed] "
+        : "";
+    lines.add(drill + m.icon(type) + " " + m.bold(type) + " " + event.path("service").asText("?")
         + " — rollout " + rollout + ": " + event.path("state").asText("?")
         + ", candidate at " + event.path("candidatePercent").asInt() + "%");
     lines.add(event.path("message").asText(""));
-    JsonNode details = event.path("details");
     for (Iterator<Map.Entry<String, JsonNode>> it = details.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> d = it.next();
-      if (d.getKey().equals("report")) {
+      if (d.getKey().equals("report") || d.getKey().equals("drillReport")) {
         continue; // a structure for subscribers; people get the lines below
       }
       String value = d.getValue().isValueNode() ? d.getValue().asText() : d.getValue().toString();

@@ -139,4 +139,20 @@ class ChatMessageTest {
     n.fieldNames().forEachRemaining(names::add);
     return names;
   }
+
+  @Test
+  void aDrillsEventsSayTheyNeedNoActionAndLeaveTheReportStructureOut() {
+    ObjectNode event = JSON.createObjectNode().put("type", "ROLLING_BACK")
+        .put("rolloutId", "checkout-drill-1a2b3c4").put("service", "checkout")
+        .put("state", "ROLLING_BACK").put("candidatePercent", 0)
+        .put("message", "rollback drill: drill incident on the candidate");
+    ObjectNode details = event.putObject("details");
+    details.put("drill", true);
+    details.putObject("drillReport").put("outcome", "PASSED");
+    String text = ChatMessage.text(event, "shop-prod", Kind.SLACK);
+    assertTrue(text.startsWith("[rollback drill: no action needed] "), text);
+    assertFalse(text.contains("drillReport"), text);
+    String real = ChatMessage.text(rolledBack(), "shop-prod", Kind.SLACK);
+    assertFalse(real.contains("rollback drill"), real);
+  }
 }
