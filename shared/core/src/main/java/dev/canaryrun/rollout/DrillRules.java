@@ -33,12 +33,18 @@ final class DrillRules {
 
   private DrillRules() {}
 
-  /** The drill rollout, DEPLOYING the stable image as its candidate with no traffic. */
+  /**
+   * The drill rollout, DEPLOYING the stable image as its candidate with no traffic.
+   *
+   * @param builtAt the build time of the release the drill repeats (the service's latest
+   *     rollout's; the epoch when there is none): builds are put in order against releases,
+   *     so a real build that finished before the drill command still supersedes the drill
+   */
   static Decision start(Command c, String service, String region, String id, String image,
-      Drill drill, RolloutPolicy policy, Instant now) {
+      Drill drill, RolloutPolicy policy, Instant builtAt, Instant now) {
     String reason = "rollback drill: deploying the stable image " + image + " (of "
         + drill.stableRevision() + ") as " + id + " with no traffic";
-    Rollout r = Rollout.created(new RolloutSpec(id, service, region, image, id, c.occurredAt(),
+    Rollout r = Rollout.created(new RolloutSpec(id, service, region, image, id, builtAt,
         id, false, policy, now, drill),
         RolloutStatus.deploying(now, reason));
     long failed = drill.checks().stream().filter(x -> !x.passed()).count();

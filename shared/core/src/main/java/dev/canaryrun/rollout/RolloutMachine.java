@@ -61,8 +61,8 @@ public final class RolloutMachine {
    * command: the stable image is deployed as candidate {@code id} with no traffic.
    */
   public Decision startDrill(Command c, String service, String region, String id, String image,
-      Drill drill, RolloutPolicy policy, Instant now) {
-    return DrillRules.start(c, service, region, id, image, drill, policy, now);
+      Drill drill, RolloutPolicy policy, Instant builtAt, Instant now) {
+    return DrillRules.start(c, service, region, id, image, drill, policy, builtAt, now);
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.canaryrun.rollout.RolloutIds;
 import dev.canaryrun.rollout.RolloutMachine;
 import dev.canaryrun.service.HandleResult.Status;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -118,8 +119,11 @@ final class StartDrill {
     }
     List<DrillCheck> checks = probe.preflight(d.service(), region);
     Drill drill = new Drill(d.actor(), d.reason(), stable.revision(), checks);
+    // The drill takes the build time of the release it repeats: a real build that finished
+    // before this command must still supersede it, not look out of order.
+    Instant builtAt = previous.map(Rollout::builtAt).orElse(Instant.EPOCH);
     Decision start = machine.startDrill(command, d.service(), region, id, stable.image(), drill,
-        watched.get().policy(), clock.instant());
+        watched.get().policy(), builtAt, clock.instant());
     DecisionLoop.Created created = loop.create(start, d.eventId());
     return switch (created.result()) {
       case SAVED -> new HandleResult(Status.APPLIED, id, created.last().state(),

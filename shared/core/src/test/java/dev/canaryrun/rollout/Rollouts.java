@@ -91,7 +91,7 @@ final class Rollouts {
         java.util.List.of(DrillCheck.pass("permissions", "all granted", T0)));
     Rollout deploying = MACHINE.startDrill(command("command:drill-1", CommandType.DRILL), SERVICE,
         "europe-west1", DRILL_ID, "europe-docker.pkg.dev/p/app/checkout@sha256:" + "b".repeat(64),
-        drill, RolloutPolicy.defaults(), T0).next();
+        drill, RolloutPolicy.defaults(), T0.minusSeconds(3600), T0).next();
     Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
         "https://canary---checkout-xyz.a.run.app"));
     Rollout canary = step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),

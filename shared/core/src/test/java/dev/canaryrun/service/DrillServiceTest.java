@@ -179,10 +179,14 @@ class DrillServiceTest {
   @Test
   void aBuildSupersedesADrillEvenWhenThePolicyIgnoresNewerBuilds() throws Exception {
     start(PolicyJson.parse("{\"onNewBuild\": \"ignore\"}"));
+    Instant buildFinished = clock.instant();
+    clock.advance(Duration.ofSeconds(1));
     drill("command:3", null);
     String id = RolloutIds.forDrill(SVC, "command:3");
     clock.advance(Duration.ofSeconds(1));
-    HandleResult build = service.onBuildSucceeded(new BuildSucceeded("build:1", clock.instant(),
+    // The build finished before the drill command, and is delivered after it: it is no older
+    // than the service's last release, so it must still supersede the drill.
+    HandleResult build = service.onBuildSucceeded(new BuildSucceeded("build:1", buildFinished,
         SVC, "europe-west1", IMAGE.replace('c', 'd'), "b0000001", null));
     assertEquals(Status.APPLIED, build.status(), build.message());
     Rollout drill = store.find(id).orElseThrow();
