@@ -95,8 +95,8 @@ class DeployPathsEndToEndTest {
     assertTrue(percentOf("cdshop", built) <= 10, "exposure taken back, then the first step");
     assertTrue(pinned("cdshop"), "pinned: a later plain deploy comes in at 0%");
     h.await(built, RolloutState.PROMOTED, Duration.ofSeconds(30));
-    assertEquals(1, h.store.pointer("cdshop").stream().count());
-    assertEquals(built, h.store.pointer("cdshop").orElseThrow().lastRolloutId(),
+    assertEquals(1, h.store.pointer("cdshop", EndToEndHarness.REGION).stream().count());
+    assertEquals(built, h.store.pointer("cdshop", EndToEndHarness.REGION).orElseThrow().lastRolloutId(),
         "the build and the audit log started one rollout");
   }
 
@@ -165,7 +165,7 @@ class DeployPathsEndToEndTest {
     h.publish("canaryrun-revisions", auditEntry("quietsvc", stable, "bob@example.com",
         requested), Map.of());
     Thread.sleep(3000);
-    assertTrue(h.store.pointer("quietsvc").isEmpty(), "no rollout of the serving revision");
+    assertTrue(h.store.pointer("quietsvc", EndToEndHarness.REGION).isEmpty(), "no rollout of the serving revision");
     assertEquals(100, percentOf("quietsvc", stable));
   }
 

@@ -135,7 +135,7 @@ class FunctionsEndToEndTest {
     Thread.sleep(1500);
     assertEquals(8, errors().size(), errors().stream().map(LogRecord::getMessage).toList()
         .toString());
-    assertTrue(h.store.pointer("quiet").isEmpty(), "no rollout, no pointer");
+    assertTrue(h.store.pointer("quiet", EndToEndHarness.REGION).isEmpty(), "no rollout, no pointer");
     assertEquals(updatesBefore, h.plane.cloudRun().calls().requests("UpdateService",
         UpdateServiceRequest.class).stream().count() - countOf("quiet"));
   }

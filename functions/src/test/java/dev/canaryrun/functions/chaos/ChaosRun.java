@@ -122,7 +122,7 @@ final class ChaosRun {
 
   /** The service's latest rollout, read without faults: commands and alerts name it. */
   private String latestRollout(String svc) {
-    return world.store.pointer(svc).map(p -> p.lastRolloutId()).orElse(null);
+    return world.store.pointer(svc, ChaosWorld.REGION).map(p -> p.lastRolloutId()).orElse(null);
   }
 
   private void publish(String topic, String kind, String svc, String rolloutId, String data,

@@ -15,8 +15,13 @@ record FaultyStore(RolloutStore real, Faults faults) implements RolloutStore {
   }
 
   @Override
-  public Optional<ServicePointer> pointer(String service) {
-    return faults.call("pointer " + service, () -> real.pointer(service));
+  public Optional<ServicePointer> pointer(String service, String region) {
+    return faults.call("pointer " + service, () -> real.pointer(service, region));
+  }
+
+  @Override
+  public List<ServicePointer> pointers(String service) {
+    return faults.call("pointers " + service, () -> real.pointers(service));
   }
 
   @Override

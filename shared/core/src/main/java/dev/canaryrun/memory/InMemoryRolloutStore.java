@@ -39,8 +39,14 @@ public final class InMemoryRolloutStore implements RolloutStore {
   }
 
   @Override
-  public synchronized Optional<ServicePointer> pointer(String service) {
-    return Optional.ofNullable(pointers.get(service));
+  public synchronized Optional<ServicePointer> pointer(String service, String region) {
+    return Optional.ofNullable(pointers.get(ServicePointer.documentId(service, region)));
+  }
+
+  @Override
+  public synchronized List<ServicePointer> pointers(String service) {
+    return pointers.values().stream().filter(p -> p.service().equals(service))
+        .sorted(Comparator.comparing(ServicePointer::region)).toList();
   }
 
   @Override
@@ -67,8 +73,9 @@ public final class InMemoryRolloutStore implements RolloutStore {
     if (currentVersion != expectedVersion) {
       return SaveOutcome.CONFLICT;
     }
-    ServicePointer p = pointers.getOrDefault(next.service(),
-        new ServicePointer(next.service(), null, null));
+    String key = ServicePointer.documentId(next.service(), next.region());
+    ServicePointer p = pointers.getOrDefault(key,
+        new ServicePointer(next.service(), next.region(), null, null));
     boolean revives = !next.state().terminal() && (current == null || current.state().terminal());
     if (revives && p.activeRolloutId() != null && !p.activeRolloutId().equals(next.id())) {
       return SaveOutcome.BUSY;
@@ -84,7 +91,7 @@ public final class InMemoryRolloutStore implements RolloutStore {
     // In flight = non-terminal (see RolloutStore.ServicePointer).
     String active = !next.state().terminal() ? next.id()
         : next.id().equals(p.activeRolloutId()) ? null : p.activeRolloutId();
-    pointers.put(next.service(), new ServicePointer(next.service(), active, last));
+    pointers.put(key, new ServicePointer(next.service(), next.region(), active, last));
     saves++;
     return SaveOutcome.saved(stored);
   }

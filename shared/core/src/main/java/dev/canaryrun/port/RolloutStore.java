@@ -22,8 +22,14 @@ import java.util.Optional;
 public interface RolloutStore {
   Optional<Rollout> find(String rolloutId);
 
-  /** The service's pointers to its rollout in flight and its latest rollout. */
-  Optional<ServicePointer> pointer(String service);
+  /**
+   * The pointers of the service in one region to its rollout in flight and its latest rollout:
+   * the same service name in two regions is two services, each with one live rollout.
+   */
+  Optional<ServicePointer> pointer(String service, String region);
+
+  /** The service's pointers in every region it has rollouts in (for the CLI and dashboard). */
+  List<ServicePointer> pointers(String service);
 
   /** Every rollout with {@link Rollout#active()} true. */
   List<Rollout> listActive();
@@ -46,9 +52,16 @@ public interface RolloutStore {
   List<EvidencePoint> evidence(String rolloutId);
 
   /**
-   * {@code services/{service}}: the rollout in flight (a non-terminal one, if any; a
+   * {@code services/{service}@{region}}: the rollout in flight (a non-terminal one, if any; a
    * terminal rollout still confirming its return to 0% is not "in flight") and the most recent
-   * rollout (the target of retry, and of rollback after promotion).
+   * rollout (the target of retry, and of rollback after promotion) of the service in that
+   * region.
    */
-  record ServicePointer(String service, String activeRolloutId, String lastRolloutId) {}
+  record ServicePointer(String service, String region, String activeRolloutId,
+      String lastRolloutId) {
+    /** The pointer's document id: service names never contain {@code @}. */
+    public static String documentId(String service, String region) {
+      return service + "@" + region;
+    }
+  }
 }

@@ -6,6 +6,7 @@ import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent;
 import dev.canaryrun.rollout.RolloutEvent.AlertFired;
 import dev.canaryrun.rollout.RolloutEvent.AlertResolved;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,13 +29,18 @@ final class RouteAlert {
     if (stale.isPresent()) {
       return stale.get();
     }
-    String target = store.pointer(a.service()).map(ServicePointer::activeRolloutId).orElse(null);
+    // The pointer is per service and region: an incident placed in a region reaches that
+    // region's rollout only; one that carries no location goes to the rollout in flight whose
+    // revisions it names, else to the only one in flight.
+    String target = a.location() == null || a.location().isBlank()
+        ? unplaced(a) : store.pointer(a.service(), a.location())
+            .map(ServicePointer::activeRolloutId).orElse(null);
     if (target == null) {
       return HandleResult.ignored(null, "incident " + a.incidentId() + " on " + a.revision()
-          + ": no rollout of " + a.service() + " is in flight");
+          + ": no rollout of " + a.service()
+          + (a.location() == null || a.location().isBlank() ? "" : " in " + a.location())
+          + " is in flight");
     }
-    // Same-named revisions exist in every region a build deploys to: an incident from another
-    // region is not about this rollout.
     Optional<Rollout> inFlight = store.find(target);
     if (inFlight.isPresent() && !a.in(inFlight.get().region())) {
       return HandleResult.ignored(target, "incident " + a.incidentId() + " on " + a.revision()
@@ -47,5 +53,16 @@ final class RouteAlert {
         : new AlertResolved(a.eventId(), a.occurredAt(), a.incidentId(), a.revision());
     // The rollout just read is the loop's first load: a concurrent save makes it read again.
     return loop.apply(target, inFlight.orElse(null), Work.of(e));
+  }
+
+  private String unplaced(AlertRequest a) {
+    List<String> live = store.pointers(a.service()).stream()
+        .map(ServicePointer::activeRolloutId).filter(java.util.Objects::nonNull).toList();
+    if (live.size() <= 1) {
+      return live.isEmpty() ? null : live.get(0);
+    }
+    return live.stream().filter(id -> store.find(id).filter(r ->
+        a.revision().equals(r.candidateRevision()) || a.revision().equals(r.stableRevision()))
+        .isPresent()).findFirst().orElse(null);
   }
 }

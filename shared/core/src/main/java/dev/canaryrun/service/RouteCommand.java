@@ -66,7 +66,8 @@ final class RouteCommand {
       return drills.handle(new DrillRequest(c.eventId(), c.occurredAt(), c.service(),
           c.region(), c.actor(), c.reason(), null));
     }
-    ServicePointer pointer = store.pointer(c.service()).orElse(null);
+    // The policy names the service's region: a command reaches the rollout there.
+    ServicePointer pointer = store.pointer(c.service(), watched.get().region()).orElse(null);
     String inFlight = pointer == null ? null : pointer.activeRolloutId();
     String latest = pointer == null ? null : pointer.lastRolloutId();
     boolean historical = c.command() == CommandType.RETRY || c.command() == CommandType.ROLLBACK;
@@ -103,7 +104,8 @@ final class RouteCommand {
       return Optional.empty();
     }
     String target = rolloutId != null ? rolloutId
-        : store.pointer(service).map(ServicePointer::activeRolloutId).orElse(null);
+        : policies.find(service).flatMap(w -> store.pointer(service, w.region()))
+            .map(ServicePointer::activeRolloutId).orElse(null);
     Optional<Rollout> found = target == null ? Optional.empty() : ofService(target, service);
     if (found.isEmpty()) {
       return Optional.empty();

@@ -84,7 +84,7 @@ final class StartDrill {
       return refused(null, d.service() + " is watched in " + region + ", not " + d.region(), d,
           Status.REJECTED);
     }
-    ServicePointer pointer = store.pointer(d.service()).orElse(null);
+    ServicePointer pointer = store.pointer(d.service(), region).orElse(null);
     String inFlight = pointer == null ? null : pointer.activeRolloutId();
     String latest = pointer == null ? null : pointer.lastRolloutId();
     Command command = new Command(d.eventId(), d.occurredAt(), CommandType.DRILL, d.actor(),

@@ -87,7 +87,7 @@ final class StartFromBuild {
     // The transaction that creates the rollout owns the service's pointer: it refuses (BUSY)
     // while another rollout is in flight, so a build racing this one makes us look again.
     for (int attempt = 0; attempt < MAX_BUSY_RETRIES; attempt++) {
-      ServicePointer pointer = store.pointer(e.service()).orElse(null);
+      ServicePointer pointer = store.pointer(e.service(), e.region()).orElse(null);
       Optional<HandleResult> outOfOrder = olderThanLatest(e, pointer);
       if (outOfOrder.isPresent()) {
         return outOfOrder.get();

@@ -113,7 +113,7 @@ final class TickRollouts implements AutoCloseable {
     Map<String, String> newer = new java.util.HashMap<>();
     for (Rollout r : rollouts) {
       if (r.state().terminal() && r.settleAt() != null) {
-        store.pointer(r.service()).map(RolloutStore.ServicePointer::lastRolloutId)
+        store.pointer(r.service(), r.region()).map(RolloutStore.ServicePointer::lastRolloutId)
             .filter(last -> !last.equals(r.id()))
             .ifPresent(last -> newer.put(r.id(), last));
       }

@@ -74,8 +74,8 @@ class RaceDefectsTest {
       }
 
       @Override
-      public Optional<ServicePointer> pointer(String service) {
-        Optional<ServicePointer> p = memory.pointer(service);
+      public Optional<ServicePointer> pointer(String service, String region) {
+        Optional<ServicePointer> p = memory.pointer(service, region);
         if (pointerReads != null && pointerCalls.incrementAndGet() <= 2) {
           try {
             pointerReads.await(5, TimeUnit.SECONDS);
@@ -84,6 +84,11 @@ class RaceDefectsTest {
           }
         }
         return p;
+      }
+
+      @Override
+      public List<ServicePointer> pointers(String service) {
+        return memory.pointers(service);
       }
 
       @Override

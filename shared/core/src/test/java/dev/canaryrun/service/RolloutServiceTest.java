@@ -158,7 +158,7 @@ class RolloutServiceTest {
     assertEquals(0, run.percentOf(SVC, firstRevision));
     assertEquals(RolloutState.CANARY, rollout(second).state());
     assertEquals(STABLE, rollout(second).stableRevision(), "compared with the real stable");
-    assertEquals(second, store.pointer(SVC).orElseThrow().activeRolloutId());
+    assertEquals(second, store.pointer(SVC, "europe-west1").orElseThrow().activeRolloutId());
 
     // An alert for the superseded candidate arrives late: acked, changes nothing.
     long v = rollout(second).version();
@@ -215,7 +215,7 @@ class RolloutServiceTest {
     assertEquals(Status.APPLIED, command("promote", CommandType.PROMOTE).status());
     assertEquals(RolloutState.PROMOTED, rollout(id).state());
     assertEquals(100, run.percentOf(SVC, rollout(id).candidateRevision()));
-    assertEquals(null, store.pointer(SVC).orElseThrow().activeRolloutId());
+    assertEquals(null, store.pointer(SVC, "europe-west1").orElseThrow().activeRolloutId());
   }
 
   @ParameterizedTest(name = "rollback at step {0}")
@@ -325,7 +325,7 @@ class RolloutServiceTest {
     run.failNextDeploys = 1;
     assertThrows(TransientFailure.class,
         () -> service.onBuildSucceeded(build("a1b2c3d4e5", clock.instant())));
-    String id = store.pointer(SVC).orElseThrow().activeRolloutId();
+    String id = store.pointer(SVC, "europe-west1").orElseThrow().activeRolloutId();
     assertEquals(RolloutState.DEPLOYING, rollout(id).state());
     HandleResult again = service.onBuildSucceeded(build("a1b2c3d4e5", clock.instant()));
     assertEquals(Status.DUPLICATE, again.status());

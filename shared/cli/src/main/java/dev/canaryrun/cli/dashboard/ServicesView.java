@@ -24,11 +24,17 @@ final class ServicesView {
       Instant now) {
     List<Map<String, Object>> services = new ArrayList<>();
     for (String service : history.services()) {
-      String activeId = store.pointer(service).map(p -> p.activeRolloutId()).orElse(null);
+      // One pointer per region: a service in two regions may have a rollout in flight in each.
+      java.util.Set<String> activeIds = new java.util.HashSet<>();
+      store.pointers(service).forEach(p -> {
+        if (p.activeRolloutId() != null) {
+          activeIds.add(p.activeRolloutId());
+        }
+      });
       Map<String, Object> current = null;
       List<Map<String, Object>> finished = new ArrayList<>();
       for (Rollout r : history.ofService(service, FINISHED_SHOWN + 1)) {
-        if (r.id().equals(activeId) || (!r.ended() && current == null)) {
+        if (current == null && (activeIds.contains(r.id()) || !r.ended())) {
           current = summary(r, now);
         } else if (finished.size() < FINISHED_SHOWN) {
           finished.add(summary(r, now));

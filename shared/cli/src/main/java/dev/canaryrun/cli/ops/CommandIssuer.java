@@ -114,7 +114,7 @@ public final class CommandIssuer {
       }
       return r;
     }
-    var pointer = backend.store().pointer(service);
+    var pointer = OperatorCommand.pointer(backend, service);
     String active = pointer.map(p -> p.activeRolloutId()).orElse(null);
     String last = pointer.map(p -> p.lastRolloutId()).orElse(null);
     boolean latestWillDo = q.type() == CommandType.RETRY || q.type() == CommandType.ROLLBACK;
@@ -125,7 +125,7 @@ public final class CommandIssuer {
           + (last != null ? " (its latest, " + last + ", has finished)" : ""));
     }
     return backend.store().find(id).orElseThrow(() -> new OperationFailed(
-        "services/" + service + " names rollout " + id + ", which does not exist"));
+        "the pointer of " + service + " names rollout " + id + ", which does not exist"));
   }
 
   private Optional<AuditEntry> awaitEntry(String id, String eventId, Instant deadline) {

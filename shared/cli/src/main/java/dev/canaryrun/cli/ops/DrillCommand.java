@@ -56,7 +56,8 @@ final class DrillCommand extends OperatorCommand {
       return latest.get(0).outcome() == DrillReport.Outcome.PASSED ? CanaryrunCli.OK
           : CanaryrunCli.FAILED;
     }
-    String inFlight = b.store().pointer(service).map(p -> p.activeRolloutId()).orElse(null);
+    String inFlight = OperatorCommand.pointer(b, service).map(p -> p.activeRolloutId())
+        .orElse(null);
     String actor = Identity.of(b.config(), ctx().env());
     String messageId = b.publish(new CommandMessage(CommandType.DRILL, service, null, reason,
         actor, null, null, Identity.idToken(b.config()).orElse(null), common.region));

@@ -2,6 +2,9 @@ package dev.canaryrun.cli.ops;
 
 import dev.canaryrun.port.RolloutStore.ServicePointer;
 import dev.canaryrun.rollout.Rollout;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -49,19 +52,44 @@ abstract class OperatorCommand implements Callable<Integer> {
     if (!b.history().services().contains(service)) {
       throw new OperationFailed("unknown service '" + service + "' in project "
           + b.config().projectId() + ": no policies/" + service + " or services/" + service
-          + " document (watched services: " + String.join(", ", b.history().services()) + ")");
+          + "@REGION document (watched services: " + String.join(", ", b.history().services()) + ")");
     }
   }
 
-  /** The service's rollout in flight, else its latest. */
+  /**
+   * The service's rollout in flight, else its latest: in the configured region when one is
+   * set, else in the only region it has rollouts in; in several, the in-flight one (the
+   * newest rollout when none is, or more than one is).
+   */
   static Optional<Rollout> current(OperatorBackend b, String service) {
-    Optional<ServicePointer> p = b.store().pointer(service);
+    Optional<ServicePointer> p = pointer(b, service);
     if (p.isEmpty()) {
       return Optional.empty();
     }
     String id = p.get().activeRolloutId() != null ? p.get().activeRolloutId()
         : p.get().lastRolloutId();
     return id == null ? Optional.empty() : b.store().find(id);
+  }
+
+  /** The pointer {@link #current} reads (the pointers are per service and region). */
+  static Optional<ServicePointer> pointer(OperatorBackend b, String service) {
+    String region = b.config().region();
+    if (region != null && !region.isBlank()) {
+      Optional<ServicePointer> inRegion = b.store().pointer(service, region);
+      if (inRegion.isPresent()) {
+        return inRegion;
+      }
+    }
+    List<ServicePointer> all = b.store().pointers(service);
+    List<ServicePointer> live = all.stream().filter(x -> x.activeRolloutId() != null).toList();
+    List<ServicePointer> pick = live.size() == 1 ? live : all;
+    return pick.stream().max(Comparator.comparing((ServicePointer x) -> createdAt(b,
+        x.activeRolloutId() != null ? x.activeRolloutId() : x.lastRolloutId())));
+  }
+
+  private static Instant createdAt(OperatorBackend b, String id) {
+    return id == null ? Instant.MIN
+        : b.store().find(id).map(Rollout::createdAt).orElse(Instant.MIN);
   }
 
   void print(String text) {

@@ -14,7 +14,8 @@ import java.util.TreeSet;
 
 /**
  * {@link RolloutHistory} on the collections {@link FirestoreRolloutStore} writes:
- * {@code policies/} and {@code services/} name the services, {@code rollouts/} where
+ * {@code policies/} and {@code services/} (one pointer per service and region, see
+ * {@link ServicePointers}) name the services, {@code rollouts/} where
  * {@code service} is one, newest {@code createdAt} first (the composite index
  * {@code rollouts_by_service} in terraform/firestore.tf).
  */
@@ -34,7 +35,8 @@ public final class FirestoreRolloutHistory implements RolloutHistory {
     for (String collection : List.of(FirestorePolicyStore.POLICIES,
         FirestoreRolloutStore.SERVICES)) {
       // listDocuments lists ids without reading the documents: a name is all we need.
-      db.collection(collection).listDocuments().forEach(d -> names.add(d.getId()));
+      db.collection(collection).listDocuments()
+          .forEach(d -> names.add(ServicePointers.serviceOf(d.getId())));
     }
     return List.copyOf(names);
   }

@@ -36,8 +36,8 @@ import java.util.UUID;
 
 /**
  * {@link RolloutStore} on Firestore, laid out as docs/CONTRACT.md says: {@code rollouts/{id}}
- * with its {@code audit} and {@code events} subcollections, and {@code services/{service}}
- * pointers. Every write goes through {@link #save}: one transaction that commits the rollout,
+ * with its {@code audit} and {@code events} subcollections, and {@code services/{service}@{region}}
+ * pointers ({@link ServicePointers}). Every write goes through {@link #save}: one transaction that commits the rollout,
  * its processed-event record, its audit entries and the service pointer together, or nothing.
  * The version check is optimistic (the rollout is written only if unchanged since it was read),
  * so concurrent savers of one rollout never wait on each other's locks: one wins, the others
@@ -58,9 +58,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
   static final String AUDIT = "audit";
   static final String EVIDENCE = "evidence";
   static final String EVENTS = "events";
-  static final String SERVICES = "services";
-  static final String ACTIVE_ROLLOUT_ID = "activeRolloutId";
-  static final String LAST_ROLLOUT_ID = "lastRolloutId";
+  static final String SERVICES = ServicePointers.SERVICES;
   static final String EXPIRE_AT = "expireAt";
   /** Which save() call wrote a processed-event record: tells our own commit from a copy's. */
   static final String SAVE_ID = "saveId";
@@ -68,6 +66,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
   private final Firestore db;
   private final Clock clock;
   private final int pageSize;
+  private final ServicePointers pointers;
 
   /** @param clock stamps {@code updatedAt} and the processed events' {@code expireAt} */
   public FirestoreRolloutStore(Firestore db, Clock clock) {
@@ -78,6 +77,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
     this.db = Objects.requireNonNull(db, "db");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pageSize = pageSize;
+    this.pointers = new ServicePointers(db);
   }
 
   @Override
@@ -88,14 +88,13 @@ public final class FirestoreRolloutStore implements RolloutStore {
   }
 
   @Override
-  public Optional<ServicePointer> pointer(String service) {
-    DocumentSnapshot doc = FirestoreCalls.await("read services/" + service,
-        db.collection(SERVICES).document(service).get());
-    if (!doc.exists()) {
-      return Optional.empty();
-    }
-    return Optional.of(new ServicePointer(service, doc.getString(ACTIVE_ROLLOUT_ID),
-        doc.getString(LAST_ROLLOUT_ID)));
+  public Optional<ServicePointer> pointer(String service, String region) {
+    return pointers.read(service, region);
+  }
+
+  @Override
+  public List<ServicePointer> pointers(String service) {
+    return pointers.all(service);
   }
 
   @Override
@@ -137,7 +136,7 @@ public final class FirestoreRolloutStore implements RolloutStore {
     List<AuditEntry> entries = List.copyOf(audit);
     DocumentReference rollout = rollouts().document(next.id());
     DocumentReference event = event(next.id(), eventId);
-    DocumentReference service = db.collection(SERVICES).document(next.service());
+    DocumentReference service = pointers.ref(next.service(), next.region());
     // The version is compared on a plain read and enforced by the commit's precondition
     // (compare-and-set on the document's update time) rather than read inside the transaction:
     // a transactional read takes a lock that every concurrent saver then waits on, and the
@@ -153,10 +152,16 @@ public final class FirestoreRolloutStore implements RolloutStore {
     if (storedVersion != expectedVersion) {
       return SaveOutcome.CONFLICT;
     }
-    boolean revives = !next.state().terminal() && (!stored.exists()
-        || storedFields.enumValue("state", RolloutState.class).terminal());
+    boolean storedTerminal = stored.exists()
+        && storedFields.enumValue("state", RolloutState.class).terminal();
+    boolean revives = !next.state().terminal() && (!stored.exists() || storedTerminal);
+    // Only a save that revives or ends a rollout can be affected by, or affect, a pointer
+    // written before pointers were per region.
+    boolean ends = next.state().terminal() && stored.exists() && !storedTerminal;
     String saveId = UUID.randomUUID().toString();
-    Write write = new Write(rollout, event, service, next, storedVerdict(storedFields), expectedVersion,
+    Write write = new Write(rollout, event, service,
+        revives || ends ? pointers.legacyRef(next.service()) : null, next,
+        storedVerdict(storedFields), expectedVersion,
         eventId, saveId, entries, stored.exists() ? stored.getUpdateTime() : null,
         stored.exists() ? storedFields.longValue(RolloutDocument.AUDIT_COUNT, 0) : 0, revives);
     TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder()
@@ -225,7 +230,8 @@ public final class FirestoreRolloutStore implements RolloutStore {
    * {@code storedAt} (absent when null), so the whole save commits or nothing does.
    */
   private record Write(DocumentReference rolloutRef, DocumentReference eventRef,
-      DocumentReference serviceRef, Rollout next, Verdict previous, long expectedVersion,
+      DocumentReference serviceRef, DocumentReference legacyRef, Rollout next,
+      Verdict previous, long expectedVersion,
       String eventId, String saveId,
       List<AuditEntry> audit, Timestamp storedAt, long auditCount, boolean revives) {
 
@@ -246,9 +252,15 @@ public final class FirestoreRolloutStore implements RolloutStore {
         return SaveOutcome.DUPLICATE; // processed since our first read, by another copy
       }
       DocumentSnapshot pointer = reads.get(1);
-      String active = pointer.exists() ? pointer.getString(ACTIVE_ROLLOUT_ID) : null;
+      String active = pointer.exists()
+          ? pointer.getString(ServicePointers.ACTIVE_ROLLOUT_ID) : null;
       if (revives && active != null && !active.equals(next.id())) {
         return SaveOutcome.BUSY; // the pointer is read in this transaction: no race gets past
+      }
+      ServicePointers.LegacyRead legacy = legacyRef == null ? null
+          : ServicePointers.readLegacy(tx, legacyRef, next, revives);
+      if (legacy != null && legacy.busy()) {
+        return SaveOutcome.BUSY; // a rollout from before the upgrade holds this region
       }
 
       Rollout saved = next.stored(expectedVersion + 1, now);
@@ -277,35 +289,13 @@ public final class FirestoreRolloutStore implements RolloutStore {
           rolloutRef.collection(EVIDENCE).document(DocumentIds.auditSeq(saved.version())),
           EvidenceDocument.write(point)));
 
-      Map<String, Object> pointerUpdate = pointerUpdate(saved, expectedVersion, active);
+      Map<String, Object> pointerUpdate = ServicePointers.update(saved, expectedVersion, active);
       if (!pointerUpdate.isEmpty()) {
         tx.set(serviceRef, pointerUpdate, SetOptions.merge());
       }
+      ServicePointers.clearLegacy(tx, legacyRef, legacy, saved);
       return SaveOutcome.saved(saved);
     }
-  }
-
-  /**
-   * The new rollout becomes the service's last one; an active rollout is the active one; an
-   * inactive one clears the pointer only if it still points at it (a newer rollout may own it).
-   */
-  static Map<String, Object> pointerUpdate(Rollout saved, long expectedVersion,
-      String currentActive) {
-    Map<String, Object> update = new HashMap<>();
-    if (expectedVersion == 0) {
-      update.put(LAST_ROLLOUT_ID, saved.id());
-    }
-    // "In flight" is a non-terminal state: a terminal rollout still confirming its 0% stays
-    // in the active query (to be re-driven) but must not take the service's pointer, or
-    // alerts and commands would target it instead of the real canary.
-    if (!saved.state().terminal()) {
-      if (!saved.id().equals(currentActive)) {
-        update.put(ACTIVE_ROLLOUT_ID, saved.id());
-      }
-    } else if (saved.id().equals(currentActive)) {
-      update.put(ACTIVE_ROLLOUT_ID, null);
-    }
-    return update;
   }
 
   @Override

@@ -113,7 +113,7 @@ class FirestoreRolloutStoreTest {
   @Test
   void aMissingRolloutIsEmpty() {
     assertTrue(store.find("nope").isEmpty());
-    assertTrue(store.pointer("nope").isEmpty());
+    assertTrue(store.pointer("nope", "us-central1").isEmpty());
     assertEquals(List.of(), store.audit("nope"));
   }
 
@@ -254,32 +254,32 @@ class FirestoreRolloutStoreTest {
   void servicePointersFollowTheRollouts() {
     Rollout first = simple("web-1", "web", RolloutState.CANARY, TrafficIntent.none(), T0);
     store.save(first, 0, "b1", List.of());
-    assertEquals(new ServicePointer("web", "web-1", "web-1"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", "web-1", "web-1"), store.pointer("web", "us-central1").orElseThrow());
 
     // A second rollout cannot go live while the first is in flight.
     Rollout second = simple("web-2", "web", RolloutState.DEPLOYING, TrafficIntent.none(), T0);
     assertEquals(SaveResult.BUSY, saveResult(second, 0, "b2", List.of()));
-    assertEquals(new ServicePointer("web", "web-1", "web-1"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", "web-1", "web-1"), store.pointer("web", "us-central1").orElseThrow());
 
     // Superseded, its 0% still unconfirmed: it leaves the pointer, and the second can start.
     Rollout supersededPending = first.withState(RolloutState.SUPERSEDED, -1, T0, "newer build")
         .withTraffic(TrafficIntent.desired(0));
     store.save(supersededPending, 1, "s1", List.of());
-    assertEquals(new ServicePointer("web", null, "web-1"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", null, "web-1"), store.pointer("web", "us-central1").orElseThrow());
     assertEquals(SaveResult.SAVED, saveResult(second, 0, "b2", List.of()));
-    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", "web-2", "web-2"), store.pointer("web", "us-central1").orElseThrow());
 
     // A save of the superseded one while its 0% is still unconfirmed (say, an audited
     // rejected command) must not take the pointer back from the rollout in flight.
     store.save(supersededPending, 2, "c1", List.of());
-    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", "web-2", "web-2"), store.pointer("web", "us-central1").orElseThrow());
 
     // A later save of the active rollout keeps it; finishing it clears the pointer.
     store.save(second.withState(RolloutState.VERIFYING, -1, T0, "deployed"), 1, "d2", List.of());
-    assertEquals(new ServicePointer("web", "web-2", "web-2"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", "web-2", "web-2"), store.pointer("web", "us-central1").orElseThrow());
     store.save(second.withState(RolloutState.FAILED, -1, T0, "smoke check failed"), 2, "f2",
         List.of());
-    assertEquals(new ServicePointer("web", null, "web-2"), store.pointer("web").orElseThrow());
+    assertEquals(new ServicePointer("web", "us-central1", null, "web-2"), store.pointer("web", "us-central1").orElseThrow());
   }
 
   @Test

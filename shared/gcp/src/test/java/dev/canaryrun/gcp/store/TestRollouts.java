@@ -88,11 +88,16 @@ final class TestRollouts {
 
   static Rollout simple(String id, String service, RolloutState state, TrafficIntent traffic,
       Instant createdAt) {
+    return simple(id, service, "us-central1", state, traffic, createdAt);
+  }
+
+  static Rollout simple(String id, String service, String region, RolloutState state,
+      TrafficIntent traffic, Instant createdAt) {
     RolloutPolicy policy = RolloutPolicy.defaults();
     int step = state.judged() ? 0 : -1;
     Pause pause = state == RolloutState.PAUSED
         ? new Pause("bob", "hold", null, ExpiryAction.RESUME) : null;
-    return new Rollout(new RolloutSpec(id, service, "us-central1", "img@sha256:00",
+    return new Rollout(new RolloutSpec(id, service, region, "img@sha256:00",
         "build-" + id, createdAt, id, false, policy, createdAt),
         new RolloutStatus(state, step, createdAt, null, null, traffic, null, null, pause,
             Set.of(), "0", null), 0, createdAt);
