@@ -57,13 +57,15 @@ public final class Controller implements AutoCloseable {
   private final RunAuditLogDecoder audits = new RunAuditLogDecoder();
   private final List<AutoCloseable> resources;
   private final DeployedRevisions revisions;
+  /** Null around a service built elsewhere: its waits keep their own bounds. */
+  private final InvocationBudget budget;
 
   /**
    * Around a service built elsewhere (tests, the demo): nothing is created and nothing is
    * closed. Commands are verified against Google's keys.
    */
   public Controller(RolloutService service) {
-    this(service, CommandSender.production(), List.of(), DeployedRevisions.NONE);
+    this(service, CommandSender.production(), List.of(), DeployedRevisions.NONE, null);
   }
 
   /**
@@ -71,16 +73,23 @@ public final class Controller implements AutoCloseable {
    * unsigned commands allowed).
    */
   public Controller(RolloutService service, CommandSender senders) {
-    this(service, senders, List.of(), DeployedRevisions.NONE);
+    this(service, senders, List.of(), DeployedRevisions.NONE, null);
   }
 
   /** As above, with a way to find the revisions builds deploy themselves. */
   public Controller(RolloutService service, CommandSender senders, DeployedRevisions revisions) {
-    this(service, senders, List.of(), revisions);
+    this(service, senders, List.of(), revisions, null);
+  }
+
+  /** As above, each invocation within {@code budget} (the end-to-end tests' deadline). */
+  public Controller(RolloutService service, CommandSender senders, DeployedRevisions revisions,
+      InvocationBudget budget) {
+    this(service, senders, List.of(), revisions, Objects.requireNonNull(budget, "budget"));
   }
 
   private Controller(RolloutService service, CommandSender senders,
-      List<AutoCloseable> resources, DeployedRevisions revisions) {
+      List<AutoCloseable> resources, DeployedRevisions revisions, InvocationBudget budget) {
+    this.budget = budget;
     this.service = Objects.requireNonNull(service, "service");
     // A build without _DEPLOY_REGION deploys to its policy's region, decided in the engine.
     this.builds = new BuildNotificationDecoder();
@@ -134,8 +143,9 @@ public final class Controller implements AutoCloseable {
           config.ticksTopic(), clock);
       resources.add(0, publisher); // flushed before its clients close
       // The router's waits end well inside the function's own timeout (TimeoutAgreementTest).
-      CloudRunClients run = CloudRunClients.create(config.runEndpoint(),
-          CloudRunClients.Limits.forFunctionTimeout(config.functionTimeout()));
+      CloudRunClients.Limits limits =
+          CloudRunClients.Limits.forFunctionTimeout(config.functionTimeout());
+      CloudRunClients run = CloudRunClients.create(config.runEndpoint(), limits);
       resources.add(run);
       MetricServiceClient monitoring = MonitoringClients.create(config.monitoringEndpoint());
       resources.add(monitoring);
@@ -165,7 +175,8 @@ public final class Controller implements AutoCloseable {
       CommandSender senders = new CommandSender(IdTokenVerifier.withCertificates(
           config.commandAudiences(), config.idTokenCerts()), config.allowUnverifiedCommands());
       return new Controller(service, senders, resources,
-          DeployedRevisions.of(new CloudRunRevisionLocator(run, config.project())));
+          DeployedRevisions.of(new CloudRunRevisionLocator(run, config.project())),
+          InvocationBudget.of(config.functionTimeout(), limits));
     } catch (RuntimeException e) {
       closeAll(resources);
       throw e;
@@ -174,6 +185,11 @@ public final class Controller implements AutoCloseable {
 
   RolloutService service() {
     return service;
+  }
+
+  /** The invocation's budget; empty around a service built elsewhere. */
+  java.util.Optional<InvocationBudget> budget() {
+    return java.util.Optional.ofNullable(budget);
   }
 
   DeployedRevisions revisions() {

@@ -5,6 +5,7 @@ import dev.canaryrun.gcp.decode.Decoded;
 import dev.canaryrun.gcp.decode.EventSource;
 import dev.canaryrun.gcp.decode.PubSubMessage;
 import dev.canaryrun.gcp.logging.JsonLogging;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.service.DecisionLog;
@@ -48,6 +49,7 @@ abstract class PubSubFunction implements CloudEventsFunction {
   @Override
   public final void accept(CloudEvent event) {
     long started = System.nanoTime();
+    Instant start = Instant.now();
     byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
     Instant time = event.getTime() == null ? null : event.getTime().toInstant();
     Decoded<PubSubMessage> envelope = PubSubMessage.fromCloudEventData(data, event.getId(), time);
@@ -58,7 +60,11 @@ abstract class PubSubFunction implements CloudEventsFunction {
     PubSubMessage message = accepted.value();
     String eventId = source.eventId(message.messageId());
     try {
-      List<HandleResult> results = handle(controller.get(), message, eventId);
+      Controller c = controller.get();
+      // One deadline for everything this invocation waits on (InvocationBudget).
+      List<HandleResult> results = c.budget()
+          .map(b -> InvocationDeadline.within(b.deadline(start), () -> handle(c, message, eventId)))
+          .orElseGet(() -> handle(c, message, eventId));
       logHandled(eventId, results, started);
     } catch (TransientFailure e) {
       DecisionLog.warn(name() + ": transient failure, Pub/Sub will redeliver: " + e.getMessage(),

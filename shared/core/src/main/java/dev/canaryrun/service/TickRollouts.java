@@ -3,6 +3,7 @@ package dev.canaryrun.service;
 import dev.canaryrun.judge.BakeJudge;
 import dev.canaryrun.judge.CanaryJudge;
 import dev.canaryrun.judge.Judgement;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.RolloutStore;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
@@ -75,7 +76,8 @@ final class TickRollouts implements AutoCloseable {
     List<Future<HandleResult>> futures = new ArrayList<>();
     for (Rollout r : rollouts) {
       MetricsWindow w = windows.get(r.id());
-      futures.add(pool.submit(() -> {
+      // The pool's threads work under the tick invocation's deadline, as its own thread does.
+      futures.add(pool.submit(InvocationDeadline.carry(() -> {
         // Observe-only: the split is the pipeline's, read from Cloud Run before judging at it.
         Integer share = r.state() == RolloutState.OBSERVING ? served.read(r) : null;
         // The judgement is made on the rollout as loaded: after a concurrent save, the retry
@@ -83,7 +85,7 @@ final class TickRollouts implements AutoCloseable {
         return loop.apply(r.id(), r, Work.building(fresh -> new Tick(
             t.eventId(), t.occurredAt(), t.expectedStep(),
             judgement(w, fresh, share), newer.get(r.id()), share)));
-      }));
+      })));
     }
     return collect(futures);
   }

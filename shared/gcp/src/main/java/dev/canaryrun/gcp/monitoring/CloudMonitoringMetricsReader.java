@@ -1,6 +1,7 @@
 package dev.canaryrun.gcp.monitoring;
 
 import com.google.api.gax.rpc.ApiException;
+import dev.canaryrun.port.InvocationDeadline;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
 import com.google.monitoring.v3.Aggregation;
@@ -199,6 +200,10 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
   /** Every series of every page (the client follows next_page_token). */
   private List<TimeSeries> list(CloudRunMetric metric, ListTimeSeriesRequest request) {
     List<TimeSeries> out = new ArrayList<>();
+    // No query starts past the invocation's deadline: the tick's buckets stay unconsumed and
+    // the next tick reads them (wall time, as Cloud Functions measures its timeout).
+    InvocationDeadline.check(java.time.Clock.systemUTC(), "Cloud Monitoring query of "
+        + metric);
     try {
       for (TimeSeries ts : client.listTimeSeries(request).iterateAll()) {
         out.add(ts);

@@ -11,6 +11,7 @@ import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.cloud.run.v2.UpdateServiceRequest;
 import com.google.protobuf.FieldMask;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TrafficRouter;
 import dev.canaryrun.port.TransientFailure;
@@ -265,6 +266,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
   }
 
   private Optional<Revision> findRevision(String service, String revision) {
+    InvocationDeadline.check(clock, "reading revision " + revision + " of " + service);
     try {
       return Optional.of(clients.revisions().getRevision(service + "/revisions/" + revision));
     } catch (NotFoundException e) {
@@ -297,6 +299,10 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
    * Run completes once the service has reconciled, but never past the deadline.
    */
   private Service update(Service next, String revision, FieldMask mask, Instant deadline) {
+    // No write starts past the deadline: the intent is recorded, and a write whose outcome
+    // nobody waits for would only be found by the next event anyway.
+    InvocationDeadline.check(clock, "Cloud Run update of " + next.getName() + " (revision "
+        + revision + ")");
     UpdateServiceRequest.Builder request = UpdateServiceRequest.newBuilder().setService(next);
     if (mask.getPathsCount() > 0) {
       request.setUpdateMask(mask);
@@ -316,7 +322,8 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
       // The write is recorded at Cloud Run; the next event re-reads and confirms it.
       throw new TransientFailure("Cloud Run update of " + next.getName() + " (revision "
           + revision + ") did not finish within the router's deadline ("
-          + clients.limits().operationTimeout() + " per call)", e);
+          + clients.limits().operationTimeout() + " per call, and the invocation's "
+          + InvocationDeadline.current().map(Instant::toString).orElse("none") + ")", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransientFailure("interrupted waiting for Cloud Run update of "
@@ -383,8 +390,13 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     }
   }
 
+  /**
+   * Each call waits at most {@link CloudRunClients.Limits#operationTimeout}, and never past
+   * the invocation's one deadline ({@link InvocationDeadline}), which every other wait in the
+   * invocation honours too.
+   */
   private Instant deadline() {
-    return clock.instant().plus(clients.limits().operationTimeout());
+    return InvocationDeadline.earliest(clock.instant().plus(clients.limits().operationTimeout()));
   }
 
   private static String latestReady(Service s) {

@@ -1,6 +1,7 @@
 package dev.canaryrun.gcp.smoke;
 
 import dev.canaryrun.policy.SmokeCheckSettings;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.SmokeChecker;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.SmokeCheck;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class HttpSmokeChecker implements SmokeChecker {
   private final Optional<IdTokenSource> tokens;
   private final Sleeper sleeper;
   private final Duration initialBackoff;
+  private final Clock clock;
 
   /** Anonymous requests, real sleeps, 1 s first backoff. */
   public HttpSmokeChecker(HttpClient http) {
@@ -49,6 +52,13 @@ public final class HttpSmokeChecker implements SmokeChecker {
 
   public HttpSmokeChecker(HttpClient http, Optional<IdTokenSource> tokens, Sleeper sleeper,
       Duration initialBackoff) {
+    this(http, tokens, sleeper, initialBackoff, Clock.systemUTC());
+  }
+
+  /** @param clock measures what is left of the invocation's deadline before each attempt */
+  public HttpSmokeChecker(HttpClient http, Optional<IdTokenSource> tokens, Sleeper sleeper,
+      Duration initialBackoff, Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.http = Objects.requireNonNull(http, "http");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -78,8 +88,11 @@ public final class HttpSmokeChecker implements SmokeChecker {
     Duration backoff = initialBackoff;
     for (int i = 1; i <= attempts; i++) {
       if (i > 1) {
+        fits(backoff.plus(settings.timeout()), target, i, attempts);
         pause(backoff, target);
         backoff = backoff.multipliedBy(2);
+      } else {
+        fits(settings.timeout(), target, i, attempts);
       }
       String prefix = "attempt " + i + "/" + attempts + ": ";
       try {
@@ -99,6 +112,21 @@ public final class HttpSmokeChecker implements SmokeChecker {
       }
     }
     return new Result(false, detail(target, settings, log));
+  }
+
+  /**
+   * An attempt starts only when its whole timeout (and the pause before it) fits before the
+   * invocation's deadline: one cut short would count against a candidate that did nothing
+   * wrong. Past that, the check stops with a {@link TransientFailure} and the redelivered
+   * event checks again from the start; nothing is recorded as failed.
+   */
+  private void fits(Duration needed, URI target, int attempt, int attempts) {
+    Duration left = InvocationDeadline.bound(needed, clock);
+    if (left.compareTo(needed) < 0) {
+      throw new TransientFailure("smoke check of " + target + ": attempt " + attempt + "/"
+          + attempts + " needs " + needed.toMillis() + " ms, " + left.toMillis() + " ms are"
+          + " left before the invocation's deadline; the next event checks again");
+    }
   }
 
   private HttpRequest build(URI target, SmokeCheckSettings settings) {

@@ -3,10 +3,12 @@ package dev.canaryrun.gcp.store;
 import com.google.api.core.ApiFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.firestore.FirestoreException;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TransientFailure;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -34,15 +36,24 @@ final class FirestoreCalls {
 
   private FirestoreCalls() {}
 
+  /**
+   * The future's value, waited for at most {@link #TIMEOUT} and never past the invocation's
+   * deadline ({@link InvocationDeadline}; wall time, as Cloud Functions measures its timeout):
+   * this bounds the client's own retries and the transaction runner's attempts too. A commit
+   * cut short has an unknown outcome, which {@code save} already knows how to resolve, or
+   * leaves to the redelivered event.
+   */
   static <T> T await(String what, ApiFuture<T> future) {
+    Duration wait = InvocationDeadline.bound(TIMEOUT, Clock.systemUTC());
     try {
-      return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw classify(what, e.getCause() == null ? e : e.getCause());
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new TransientFailure(what + ": no answer from Firestore within "
-          + TIMEOUT.toSeconds() + "s", e);
+          + wait.toMillis() + " ms" + (wait.equals(TIMEOUT) ? ""
+              : " (the invocation's deadline; the next event finishes the work)"), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransientFailure(what + ": interrupted", e);

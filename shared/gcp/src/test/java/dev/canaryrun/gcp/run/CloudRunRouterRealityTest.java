@@ -14,6 +14,7 @@ import com.google.cloud.run.v2.UpdateServiceRequest;
 import dev.canaryrun.gcp.decode.BuildRelease;
 import dev.canaryrun.local.LocalCloudRun;
 import dev.canaryrun.local.LocalControlPlane;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.port.TrafficRouter.Deployment;
 import dev.canaryrun.port.TrafficRouter.TakenBack;
@@ -144,6 +145,37 @@ class CloudRunRouterRealityTest {
             build("y", BUILT.replace("7d3e", "0000")), BuildRelease.Origin.BUILD_DEPLOYED,
             "other")));
     assertTrue(f.getMessage().contains("no revision"), f.getMessage());
+  }
+
+  @Test
+  void theInvocationsDeadlineCutsTheRoutersWaitShortAndNoWriteStartsPastIt() {
+    String candidate = service + "-v2";
+    router.deploy(new DeployRevision(service, REGION, "localhost/demo/app:v2", candidate, TAG,
+        false));
+    router.setTraffic(split(candidate, 5));
+
+    // Past the deadline nothing is written: the intent stays recorded in Firestore only.
+    TransientFailure late = assertThrows(TransientFailure.class, () -> InvocationDeadline
+        .within(Instant.now().minusMillis(1), () -> {
+          router.setTraffic(split(candidate, 20));
+          return null;
+        }));
+    assertTrue(late.getMessage().contains("the invocation's deadline"), late.getMessage());
+    assertEquals(5, TrafficBaseline.split(run.getService(serviceName).orElseThrow()
+        .getTrafficList(), "").get(candidate), "no UpdateService was sent");
+
+    // A wait ends at the invocation's deadline (1.2 s), not at the router's own 4 s.
+    run.setReconcileDelay(Duration.ofSeconds(30));
+    Instant before = Instant.now();
+    assertThrows(TransientFailure.class, () -> InvocationDeadline.within(
+        before.plusMillis(1200), () -> {
+          router.setTraffic(split(candidate, 20));
+          return null;
+        }));
+    Duration waited = Duration.between(before, Instant.now());
+    assertTrue(waited.compareTo(Duration.ofMillis(2500)) < 0, "waited " + waited);
+    assertEquals(20, TrafficBaseline.split(run.getService(serviceName).orElseThrow()
+        .getTrafficList(), "").get(candidate), "the write went out in time and is recorded");
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.canaryrun.policy.SmokeCheckSettings;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.SmokeChecker.Result;
 import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.rollout.Effect.SmokeCheck;
@@ -18,7 +19,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +83,27 @@ class HttpSmokeCheckerTest {
     assertTrue(r.detail().contains("GET " + url() + "/healthz"), r.detail());
     assertTrue(r.detail().contains("attempt 1/3: 200 'ok'"), r.detail());
     assertEquals(List.of(), sleeps);
+  }
+
+  @Test
+  void anAttemptThatCannotFinishBeforeTheInvocationsDeadlineIsNotMadeNorCountedAsAFailure() {
+    script = (n, x) -> respond(x, 503, "warming up");
+    // On a clock that stands still: 2150 ms left holds attempt 1 (2 s) and attempt 2 (0.1 s
+    // pause + 2 s), not attempt 3 (0.2 s pause + 2 s).
+    Instant now = Instant.parse("2026-12-01T10:00:00Z");
+    HttpSmokeChecker timed = new HttpSmokeChecker(HttpClient.newHttpClient(), Optional.empty(),
+        sleeps::add, Duration.ofMillis(100), Clock.fixed(now, ZoneOffset.UTC));
+    TransientFailure f = assertThrows(TransientFailure.class, () -> InvocationDeadline.within(
+        now.plusMillis(2150), () -> timed.check(smoke("/", 200, 3, Duration.ofSeconds(2)))));
+
+    assertEquals(2, hits.get(), "the first two fit in their full timeout; the third is not made");
+    assertTrue(f.getMessage().contains("attempt 3/3 needs 2200 ms, 2150 ms are left"),
+        f.getMessage());
+    assertTrue(f.getMessage().contains("the next event checks again"), f.getMessage());
+    // Outside an invocation the same check runs every attempt and fails on its own merits.
+    hits.set(0);
+    assertFalse(checker.check(smoke("/", 200, 3, Duration.ofSeconds(2))).passed());
+    assertEquals(3, hits.get());
   }
 
   @Test

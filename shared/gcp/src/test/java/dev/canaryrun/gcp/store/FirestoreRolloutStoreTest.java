@@ -6,6 +6,7 @@ import static dev.canaryrun.gcp.store.TestRollouts.rich;
 import static dev.canaryrun.gcp.store.TestRollouts.simple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.Timestamp;
@@ -15,7 +16,9 @@ import dev.canaryrun.fixtures.emulator.EmulatorEnvironment;
 import dev.canaryrun.fixtures.emulator.WithEmulators;
 import dev.canaryrun.judge.Outcome;
 import dev.canaryrun.judge.Verdict;
+import dev.canaryrun.port.InvocationDeadline;
 import dev.canaryrun.port.RolloutStore.ServicePointer;
+import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.port.SaveOutcome;
 import dev.canaryrun.port.SaveResult;
 import dev.canaryrun.report.EvidencePoint;
@@ -248,6 +251,17 @@ class FirestoreRolloutStoreTest {
         List.of());
 
     assertEquals(expected, smallPages.listActive().stream().map(Rollout::id).toList());
+  }
+
+  @Test
+  void noStoreCallWaitsPastTheInvocationsDeadline() {
+    Rollout r = simple("late-1", "late", RolloutState.CANARY, TrafficIntent.none(), T0);
+    TransientFailure f = assertThrows(TransientFailure.class, () -> InvocationDeadline.within(
+        Instant.now().minusMillis(1), () -> store.save(r, 0, "b1", List.of())));
+    assertTrue(f.getMessage().contains("the invocation's deadline"), f.getMessage());
+    assertTrue(store.find("late-1").isEmpty(), "nothing was written: the event is redelivered");
+    assertEquals(SaveResult.SAVED, InvocationDeadline.within(Instant.now().plusSeconds(30),
+        () -> store.save(r, 0, "b1", List.of())).result(), "in time, the same save goes through");
   }
 
   @Test
