@@ -21,8 +21,9 @@ public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
-          "operators", "onInconclusive", "schedule", "mode", "bake");
+          "operators", "onInconclusive", "schedule", "mode", "bake", "candidateScaling");
   private static final Set<String> BAKE = Set.of("durationSeconds", "stableTag");
+  private static final Set<String> SCALING = Set.of("minInstances", "maxInstances");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
   private static final Set<String> STEP =
       Set.of("percent", "minDwellSeconds", "maxDwellSeconds", "gate");
@@ -151,12 +152,17 @@ public final class PolicyJson {
     BakeSettings bake = new BakeSettings(Duration.ofSeconds((long) number(b, "durationSeconds",
         "bake.durationSeconds", d.bake().duration().toSeconds(), problems)),
         text(b, "stableTag", d.bake().stableTag()));
+    JsonNode cs = root.path("candidateScaling");
+    unknown(cs, SCALING, "candidateScaling.", problems);
+    CandidateScaling scaling = new CandidateScaling(
+        count(cs, "minInstances", "candidateScaling.minInstances", problems),
+        count(cs, "maxInstances", "candidateScaling.maxInstances", problems));
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
     try {
       return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators,
-          onInconclusive, schedule, mode, bake);
+          onInconclusive, schedule, mode, bake, scaling);
     } catch (InvalidPolicyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -216,6 +222,15 @@ public final class PolicyJson {
     root.put("mode", p.mode().jsonName());
     root.putObject("bake").put("durationSeconds", p.bake().duration().toSeconds())
         .put("stableTag", p.bake().stableTag());
+    if (p.candidateScaling().sets()) {
+      ObjectNode cs = root.putObject("candidateScaling");
+      if (p.candidateScaling().minInstances() != null) {
+        cs.put("minInstances", p.candidateScaling().minInstances());
+      }
+      if (p.candidateScaling().maxInstances() != null) {
+        cs.put("maxInstances", p.candidateScaling().maxInstances());
+      }
+    }
     return root.toString();
   }
 
@@ -277,6 +292,19 @@ public final class PolicyJson {
       return fallback;
     }
     return v.asDouble();
+  }
+
+  /** A whole number of instances, or null when absent; anything else is named. */
+  private static Integer count(JsonNode node, String field, String path, List<String> problems) {
+    JsonNode v = node.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      problems.add(path + ": '" + v.asText() + "' is not a whole number of instances");
+      return null;
+    }
+    return v.asInt();
   }
 
   /** A list of strings; absent is empty; anything else is named. */

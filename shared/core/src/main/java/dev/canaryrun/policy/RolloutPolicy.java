@@ -27,7 +27,8 @@ public record RolloutPolicy(
     InconclusiveAction onInconclusive,
     ReleaseSchedule schedule,
     ControlMode mode,
-    BakeSettings bake) {
+    BakeSettings bake,
+    CandidateScaling candidateScaling) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
@@ -50,6 +51,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(bake, "bake");
+    Objects.requireNonNull(candidateScaling, "candidateScaling");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -60,6 +62,7 @@ public record RolloutPolicy(
     operators.validate(problems);
     schedule.validate(problems);
     bake.validate(candidateTag, TAG, problems);
+    candidateScaling.validate(problems);
     if (!TAG.matcher(candidateTag).matches()) {
       problems.add("candidateTag: '" + candidateTag
           + "' must be lower-case letters, digits and dashes, starting with a letter");
@@ -67,6 +70,15 @@ public record RolloutPolicy(
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
+  }
+
+  /** The candidate scales as the stable does (the form before candidate scaling existed). */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag,
+      ReleaseRules release, Operators operators, InconclusiveAction onInconclusive,
+      ReleaseSchedule schedule, ControlMode mode, BakeSettings bake) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, release, operators,
+        onInconclusive, schedule, mode, bake, CandidateScaling.none());
   }
 
   /** No bake time (the form before bake time existed). */
@@ -81,7 +93,7 @@ public record RolloutPolicy(
   /** The same policy with bake time {@code b}. */
   public RolloutPolicy withBake(BakeSettings b) {
     return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
-        release, operators, onInconclusive, schedule, mode, b);
+        release, operators, onInconclusive, schedule, mode, b, candidateScaling);
   }
 
   /** canaryrun steers traffic (the form before observe-only mode existed). */
@@ -96,7 +108,7 @@ public record RolloutPolicy(
   /** The same policy in {@code mode}. */
   public RolloutPolicy withMode(ControlMode m) {
     return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
-        release, operators, onInconclusive, schedule, m, bake);
+        release, operators, onInconclusive, schedule, m, bake, candidateScaling);
   }
 
   /** Whether canaryrun only judges (never writes traffic). */

@@ -46,11 +46,18 @@ public interface TrafficRouter {
    *     a revision the change being rolled out created
    * @param takenBack set when the adopted revision already served traffic (the build deployed
    *     it and the service followed LATEST) and the deploy took that exposure back to 0%
+   * @param scaling the candidate's scaling as deployed, in words, when the request set some
+   *     ({@link dev.canaryrun.policy.CandidateScaling}), or why it could not; else null
    */
   record Deployment(String candidateRevision, String stableRevision, String candidateUrl,
-      TakenBack takenBack) {
+      TakenBack takenBack, String scaling) {
     public Deployment(String candidateRevision, String stableRevision, String candidateUrl) {
-      this(candidateRevision, stableRevision, candidateUrl, null);
+      this(candidateRevision, stableRevision, candidateUrl, null, null);
+    }
+
+    public Deployment(String candidateRevision, String stableRevision, String candidateUrl,
+        TakenBack takenBack) {
+      this(candidateRevision, stableRevision, candidateUrl, takenBack, null);
     }
   }
 

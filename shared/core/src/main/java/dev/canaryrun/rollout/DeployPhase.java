@@ -46,16 +46,17 @@ final class DeployPhase {
     Rollout next = r.withDeployment(e.stableRevision(), e.candidateUrl())
         .withState(VERIFYING, -1, now, "smoke-checking " + e.candidateUrl()
             + r.policy().smokeCheck().path() + " at 0% traffic");
+    String scaling = e.scaling() == null ? "" : "; " + e.scaling();
     if (e.takenBack() != null) {
       // The build deployed the candidate itself and it already served users: say so where
       // people look, the audit trail and a notification, before the smoke check.
       return transition(r, next, e, now, CONTROLLER, e.takenBack() + "; candidate "
-              + r.candidateRevision() + " now at 0%, smoke check next", null,
+              + r.candidateRevision() + " now at 0%, smoke check next" + scaling, null,
           List.of(notification(NotificationType.STARTED, next, e.takenBack()), smoke(next)));
     }
     return transition(r, next, e, now, CONTROLLER,
         "candidate " + r.candidateRevision() + " deployed with no traffic (stable: "
-            + e.stableRevision() + "); smoke check next", null, List.of(smoke(next)));
+            + e.stableRevision() + "); smoke check next" + scaling, null, List.of(smoke(next)));
   }
 
   static Decision deployFailed(Rollout r, DeployFailed e, Instant now) {

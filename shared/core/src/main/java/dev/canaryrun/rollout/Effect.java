@@ -8,7 +8,17 @@ public sealed interface Effect {
 
   /** Create the candidate revision with a tag and no traffic (or adopt the existing one). */
   record DeployRevision(String service, String region, String image, String revision, String tag,
-      boolean adopt) implements Effect {}
+      boolean adopt, dev.canaryrun.policy.CandidateScaling scaling) implements Effect {
+    public DeployRevision {
+      scaling = scaling == null ? dev.canaryrun.policy.CandidateScaling.none() : scaling;
+    }
+
+    /** The candidate scales as the stable revision does. */
+    public DeployRevision(String service, String region, String image, String revision,
+        String tag, boolean adopt) {
+      this(service, region, image, revision, tag, adopt, null);
+    }
+  }
 
   /**
    * Observe-only mode: find the candidate revision the team's pipeline made and the stable

@@ -45,6 +45,21 @@ final class Finishing {
         next.reason() + (hadTraffic ? "; the candidate goes back to 0%" : ""), null, effects);
   }
 
+  /**
+   * What promotion cannot undo: the candidate's scaling was set on its revision (when
+   * canaryrun created it), Cloud Run applies revision-level scaling when a revision is deployed
+   * and never changes a revision, so the promoted revision keeps it until the service's next
+   * revision. Said where people look, with the numbers.
+   */
+  static String keptScaling(Rollout r) {
+    if (!r.policy().candidateScaling().sets() || r.adopt()) {
+      return "";
+    }
+    return "; " + r.candidateRevision() + " keeps the candidate scaling it was deployed with ("
+        + r.policy().candidateScaling().describe() + "): Cloud Run fixes a revision's scaling"
+        + " when it is deployed, so only the service's next revision can change it";
+  }
+
   static Decision trafficApplied(Rollout r, TrafficApplied e, Instant now) {
     TrafficIntent t = r.traffic();
     if (t.applied() || t.candidatePercent() != e.candidatePercent()) {
@@ -60,8 +75,9 @@ final class Finishing {
     if (r.state() == PROMOTING) {
       Rollout next = Settling.ended(applied.withState(PROMOTED, -1, now,
           "promoted: " + r.candidateRevision() + " serves 100%"), now);
-      return transition(r, next, e, now, CONTROLLER, split + "; promoted", null,
-          List.of(notification(NotificationType.PROMOTED, next, next.reason())));
+      return transition(r, next, e, now, CONTROLLER, split + "; promoted" + keptScaling(r), null,
+          List.of(notification(NotificationType.PROMOTED, next, next.reason()
+              + keptScaling(r))));
     }
     if (r.state() == ROLLING_BACK) {
       Rollout next = Settling.ended(applied.withState(ROLLED_BACK, -1, now,

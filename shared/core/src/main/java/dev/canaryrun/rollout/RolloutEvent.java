@@ -56,12 +56,19 @@ public sealed interface RolloutEvent {
   /**
    * @param takenBack what the deploy had to undo, in words (the build's revision already served
    *     traffic through LATEST and was taken back to 0%); null when nothing
+   * @param scaling the candidate's scaling as deployed, in words, when the policy sets it
+   *     (or why it could not be applied); null when the policy sets none
    */
   record DeployCompleted(String eventId, Instant occurredAt, String stableRevision,
-      String candidateUrl, String takenBack) implements RolloutEvent {
+      String candidateUrl, String takenBack, String scaling) implements RolloutEvent {
     public DeployCompleted(String eventId, Instant occurredAt, String stableRevision,
         String candidateUrl) {
-      this(eventId, occurredAt, stableRevision, candidateUrl, null);
+      this(eventId, occurredAt, stableRevision, candidateUrl, null, null);
+    }
+
+    public DeployCompleted(String eventId, Instant occurredAt, String stableRevision,
+        String candidateUrl, String takenBack) {
+      this(eventId, occurredAt, stableRevision, candidateUrl, takenBack, null);
     }
   }
 

@@ -52,7 +52,7 @@ final class Transitions {
       return new LocateRevision(r.service(), r.region(), r.candidateRevision());
     }
     return new DeployRevision(r.service(), r.region(), r.image(), r.candidateRevision(),
-        r.policy().candidateTag(), r.adopt());
+        r.policy().candidateTag(), r.adopt(), r.policy().candidateScaling());
   }
 
   static SmokeCheck smoke(Rollout r) {

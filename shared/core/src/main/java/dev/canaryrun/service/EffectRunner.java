@@ -150,7 +150,8 @@ final class EffectRunner {
       TrafficRouter.Deployment dep = router.deploy(d);
       return new DeployCompleted(FollowUpIds.deployed(cause), clock.instant(),
           dep.stableRevision(), dep.candidateUrl(), dep.takenBack() == null ? null
-              : dep.takenBack().describe(dep.candidateRevision(), dep.stableRevision()));
+              : dep.takenBack().describe(dep.candidateRevision(), dep.stableRevision()),
+          dep.scaling());
     } catch (PermanentFailure f) {
       return new DeployFailed(FollowUpIds.deployFailed(cause), clock.instant(), f.getMessage());
     }

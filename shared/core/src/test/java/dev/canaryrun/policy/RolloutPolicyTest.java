@@ -44,6 +44,14 @@ class RolloutPolicyTest {
       "{\"steps\":\"5%\"}|steps: must be an array",
       "[1,2]|policy: must be a JSON object",
       "{not json|policy: not valid JSON",
+      "{\"candidateScaling\":{\"minInstances\":5,\"maxInstances\":2}}"
+          + "|candidateScaling.minInstances: 5 must not exceed candidateScaling.maxInstances 2",
+      "{\"candidateScaling\":{\"minInstances\":-1}}|candidateScaling.minInstances: -1 must be in 0..1000",
+      "{\"candidateScaling\":{\"maxInstances\":0}}|candidateScaling.maxInstances: 0 must be in 1..1000",
+      "{\"candidateScaling\":{\"maxInstances\":1.5}}"
+          + "|candidateScaling.maxInstances: '1.5' is not a whole number of instances",
+      "{\"candidateScaling\":{\"min\":1}}|candidateScaling.min: unknown field",
+      "{\"candidateScaling\":3}|candidateScaling: must be a JSON object",
   })
   void invalidPoliciesAreRejectedWithMessagesThatNameTheField(String json, String fragment) {
     InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> PolicyJson.parse(json));
@@ -67,5 +75,20 @@ class RolloutPolicyTest {
     assertEquals(NewBuildAction.IGNORE, p.onNewBuild());
     assertEquals(p, PolicyJson.parse(PolicyJson.write(p)));
     assertEquals(RolloutPolicy.defaults(), PolicyJson.parse("{}"));
+  }
+
+  @Test
+  void candidateScalingIsOptionalPerFieldAndRoundTrips() {
+    RolloutPolicy p = PolicyJson.parse("{\"candidateScaling\":{\"minInstances\":1}}");
+    assertEquals(new CandidateScaling(1, null), p.candidateScaling());
+    assertEquals("min 1 instances", p.candidateScaling().describe());
+    assertEquals(p, PolicyJson.parse(PolicyJson.write(p)));
+    RolloutPolicy both = PolicyJson.parse(
+        "{\"candidateScaling\":{\"minInstances\":2,\"maxInstances\":10}}");
+    assertEquals("min 2, max 10 instances", both.candidateScaling().describe());
+    assertEquals(both, PolicyJson.parse(PolicyJson.write(both)));
+    assertEquals(CandidateScaling.none(), RolloutPolicy.defaults().candidateScaling());
+    assertTrue(!PolicyJson.write(RolloutPolicy.defaults()).contains("candidateScaling"),
+        "absent when unset, so snapshots written before it read the same");
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.canaryrun.policy.CandidateScaling;
 import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.policy.InconclusiveAction;
 import dev.canaryrun.judge.Outcome;
@@ -58,6 +59,34 @@ class RolloutMachineTest {
     assertEquals(RolloutState.PROMOTED, r.state());
     assertTrue(r.active(), "active until its split is checked after the settling window");
     assertEquals(t.plus(Settling.WINDOW), r.settleAt());
+  }
+
+  @Test
+  void theCandidatesScalingIsAskedForAtDeployAndWhatPromotionKeepsIsSaid() {
+    RolloutPolicy d = RolloutPolicy.defaults();
+    RolloutPolicy scaled = new RolloutPolicy(d.steps(), d.judge(), d.metrics(), d.smokeCheck(),
+        d.onNewBuild(), d.candidateTag(), d.release(), d.operators(), d.onInconclusive(),
+        d.schedule(), d.mode(), d.bake(), new CandidateScaling(1, 10));
+    Decision start = MACHINE.start(Rollouts.build("b7654321"), scaled, T0);
+    Effect.DeployRevision deploy = start.effects().stream()
+        .filter(e -> e instanceof Effect.DeployRevision).map(e -> (Effect.DeployRevision) e)
+        .findFirst().orElseThrow();
+    assertEquals(new CandidateScaling(1, 10), deploy.scaling());
+    Decision deployed = MACHINE.decide(start.next(), new RolloutEvent.DeployCompleted("d", T0,
+        "checkout-stable", "https://canary---x", null, "candidate scaling min 1, max 10"
+            + " instances set on checkout-b7654321"), T0);
+    assertTrue(deployed.audit().get(0).message().endsWith("smoke check next; candidate scaling"
+        + " min 1, max 10 instances set on checkout-b7654321"), deployed.audit().get(0).message());
+
+    Decision promoted = MACHINE.decide(Rollouts.in(RolloutState.PROMOTING, scaled),
+        new TrafficApplied("a100", T0, 100), T0);
+    assertEquals(RolloutState.PROMOTED, promoted.next().state());
+    assertTrue(promoted.audit().get(0).message().contains("keeps the candidate scaling it was"
+        + " deployed with (min 1, max 10 instances): Cloud Run fixes a revision's scaling when"
+        + " it is deployed"), promoted.audit().get(0).message());
+    Decision plain = MACHINE.decide(Rollouts.in(RolloutState.PROMOTING),
+        new TrafficApplied("a100", T0, 100), T0);
+    assertFalse(plain.audit().get(0).message().contains("scaling"));
   }
 
   @Test

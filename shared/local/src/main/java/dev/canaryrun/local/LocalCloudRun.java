@@ -193,19 +193,20 @@ public final class LocalCloudRun implements AutoCloseable {
 
   public synchronized Optional<Revision> getRevision(String name) {
     RevisionEntry e = state.revisions.get(name);
-    return e == null ? Optional.empty() : Optional.of(e.revision());
+    return e == null ? Optional.empty() : Optional.of(RevisionScalingModel.reported(e.revision(), state));
   }
 
   /** Revisions of a service, oldest first. */
   public synchronized List<Revision> revisions(String serviceName) {
     return state.revisions.values().stream()
         .filter(r -> r.revision().getService().equals(serviceName))
-        .map(RevisionEntry::revision).toList();
+        .map(e -> RevisionScalingModel.reported(e.revision(), state)).toList();
   }
 
   synchronized List<Revision> allRevisions() {
-    return state.revisions.values().stream().map(RevisionEntry::revision).toList();
+    return state.revisions.values().stream().map(e -> RevisionScalingModel.reported(e.revision(), state)).toList();
   }
+
   /** The service's main URL (the weighted router). */
   public synchronized URI serviceUri(String serviceName) {
     return state.entry(serviceName).router.uri();

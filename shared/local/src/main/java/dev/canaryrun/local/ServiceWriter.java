@@ -71,6 +71,9 @@ final class ServiceWriter {
     RevisionTemplate template = desired.getTemplate();
     Service previous = entry.service;
     String newRevision = newRevision(entry, template, previous);
+    if (newRevision != null) {
+      RevisionScalingModel.validate(template); // before anything changes, as Cloud Run does
+    }
     String latest = newRevision != null ? newRevision : entry.latestRevision;
     Set<String> known = new HashSet<>();
     for (RevisionEntry r : state.revisions.values()) {

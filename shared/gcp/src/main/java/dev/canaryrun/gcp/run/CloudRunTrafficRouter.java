@@ -246,9 +246,11 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     Service.Builder next = service.toBuilder().clearTraffic().addAllTraffic(planned);
     boolean create = existing.isEmpty() && !requested;
     if (create) {
-      // Only the revision name and the image change: env, resources, service account and
-      // the rest of the template are what the stable revision runs with.
-      next.setTemplate(Revisions.withImage(service.getTemplate(), candidate, request.image(), name));
+      // Only the revision name, the image and the policy's candidate scaling change: env,
+      // resources, service account and the rest of the template are what the stable
+      // revision runs with.
+      next.setTemplate(Revisions.withScaling(Revisions.withImage(service.getTemplate(),
+          candidate, request.image(), name), request.scaling()));
     }
     Service result = service;
     if (create || !planned.equals(service.getTrafficList())) {
@@ -262,7 +264,32 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     if (takenBack != null) {
       LOG.warning(takenBack.describe(candidate, stable));
     }
-    return new Deployment(candidate, stable, Revisions.tagUrl(result, request.tag()), takenBack);
+    return new Deployment(candidate, stable, Revisions.tagUrl(result, request.tag()), takenBack,
+        scalingNote(request, candidate, create, service, existing));
+  }
+
+  /**
+   * The candidate's scaling in words, when the policy sets some. Revision-level scaling takes
+   * effect when a revision is deployed and revisions are immutable, so it is the candidate's
+   * only when canaryrun created it; an existing revision keeps what it was deployed with.
+   */
+  private static String scalingNote(DeployRevision request, String candidate, boolean created,
+      Service before, Optional<Revision> existing) {
+    if (!request.scaling().sets()) {
+      return null;
+    }
+    String wanted = "candidate scaling " + request.scaling().describe();
+    String stable = "stable template: " + Revisions.describe(before.getTemplate().getScaling());
+    if (created) {
+      return wanted + " set on " + candidate + " (" + stable + ")";
+    }
+    if (existing.isPresent() && Revisions.matches(existing.get().getScaling(), request.scaling())) {
+      return wanted + " set on " + candidate;
+    }
+    return wanted + " not applied: " + candidate + " already existed"
+        + existing.map(r -> " with " + Revisions.describe(r.getScaling())).orElse("")
+        + " (deployed " + (request.adopt() ? "by its build" : "before this rollout")
+        + "), and a Cloud Run revision's scaling cannot change after it is deployed";
   }
 
   private Optional<Revision> findRevision(String service, String revision) {

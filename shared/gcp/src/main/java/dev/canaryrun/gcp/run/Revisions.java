@@ -2,9 +2,11 @@ package dev.canaryrun.gcp.run;
 
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionScaling;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.TrafficTargetStatus;
+import dev.canaryrun.policy.CandidateScaling;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
 import java.net.URI;
@@ -29,6 +31,41 @@ final class Revisions {
     }
     Container c = template.getContainers(ingress).toBuilder().setImage(image).build();
     return template.toBuilder().setRevision(revision).setContainers(ingress, c).build();
+  }
+
+  /**
+   * The template with the policy's candidate scaling over the stable's: revision-level
+   * scaling ({@code RevisionTemplate.scaling}) is the only kind that is the candidate's own
+   * (service-level scaling is shared among the revisions by their traffic share).
+   */
+  static RevisionTemplate withScaling(RevisionTemplate template, CandidateScaling scaling) {
+    if (!scaling.sets()) {
+      return template;
+    }
+    RevisionScaling.Builder b = template.getScaling().toBuilder();
+    if (scaling.minInstances() != null) {
+      b.setMinInstanceCount(scaling.minInstances());
+    }
+    if (scaling.maxInstances() != null) {
+      b.setMaxInstanceCount(scaling.maxInstances());
+    }
+    return template.toBuilder().setScaling(b).build();
+  }
+
+  /** "min 0, max 100" as Cloud Run applies them (an unset maximum is its default, 100). */
+  static String describe(RevisionScaling s) {
+    return "min " + s.getMinInstanceCount() + ", max "
+        + (s.getMaxInstanceCount() == 0 ? DEFAULT_MAX_INSTANCES + " (Cloud Run's default)"
+            : s.getMaxInstanceCount());
+  }
+
+  /** Cloud Run's server default for an unset {@code max_instance_count}. */
+  static final int DEFAULT_MAX_INSTANCES = 100;
+
+  /** Whether the revision's scaling is what the policy asked for. */
+  static boolean matches(RevisionScaling s, CandidateScaling wanted) {
+    return (wanted.minInstances() == null || wanted.minInstances() == s.getMinInstanceCount())
+        && (wanted.maxInstances() == null || wanted.maxInstances() == s.getMaxInstanceCount());
   }
 
   static void checkImage(DeployRevision request, String name, Revision existing) {
