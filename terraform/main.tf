@@ -174,6 +174,11 @@ locals {
           from = f.from, to = f.to, reason = f.reason
         }]
       }
+      # The candidate revision's scaling while judged; only what is set is written.
+      candidateScaling = { for k, v in {
+        minInstances = svc.policy.candidate_scaling.min_instances
+        maxInstances = svc.policy.candidate_scaling.max_instances
+      } : k => v if v != null }
     }
   }
 

@@ -106,6 +106,12 @@ variable "services" {
           reason = string
         })), [])
       }), {})
+      # The candidate revision's scaling while it is judged (docs/CONTRACT.md
+      # "candidateScaling"); unset: the stable revision's. Set on revisions canaryrun creates.
+      candidate_scaling = optional(object({
+        min_instances = optional(number)
+        max_instances = optional(number)
+      }), {})
     }), {})
     alerts = optional(object({
       enabled          = optional(bool, true)
@@ -176,6 +182,15 @@ variable "services" {
   validation {
     condition     = alltrue([for s in values(var.services) : s.policy.on_inconclusive == null ? true : contains(["promote", "pause", "rollback"], s.policy.on_inconclusive)])
     error_message = "policy.on_inconclusive must be \"promote\", \"pause\" or \"rollback\"."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.services) : (
+      (s.policy.candidate_scaling.min_instances == null ? true : (s.policy.candidate_scaling.min_instances >= 0 && s.policy.candidate_scaling.min_instances <= 1000 && floor(s.policy.candidate_scaling.min_instances) == s.policy.candidate_scaling.min_instances)) &&
+      (s.policy.candidate_scaling.max_instances == null ? true : (s.policy.candidate_scaling.max_instances >= 1 && s.policy.candidate_scaling.max_instances <= 1000 && floor(s.policy.candidate_scaling.max_instances) == s.policy.candidate_scaling.max_instances)) &&
+      (s.policy.candidate_scaling.min_instances == null || s.policy.candidate_scaling.max_instances == null ? true : s.policy.candidate_scaling.min_instances <= s.policy.candidate_scaling.max_instances)
+    )])
+    error_message = "policy.candidate_scaling.min_instances must be a whole number in 0..1000, max_instances in 1..1000, and min_instances <= max_instances."
   }
 
   validation {

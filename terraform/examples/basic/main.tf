@@ -23,6 +23,12 @@ module "canaryrun" {
         judge = {
           alpha = 0.005
         }
+        # One warm instance, so that cold starts do not count against the canary. (A
+        # max_instances would stay on the revision after promotion: Cloud Run fixes a
+        # revision's scaling when it deploys it.)
+        candidate_scaling = {
+          min_instances = 1
+        }
       }
       alerts = {
         error_ratio    = 0.02

@@ -133,7 +133,7 @@ public final class SequentialJudge implements CanaryJudge {
       guard.utilisation(s, p);
     }
     e = e.withLate(LatePoints.record(e, late, sel.pairs(), sel.consumedUntil()));
-    String lateNote = LatePoints.note(e.late(), late);
+    String lateNote = LatePoints.note(e.late(), late) + ColdStarts.note(sel.pairs());
 
     List<Check> checks = new ArrayList<>(guard.checks());
     List<String> failures = new ArrayList<>(guard.failures());

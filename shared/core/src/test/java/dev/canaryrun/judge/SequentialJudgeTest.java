@@ -193,6 +193,28 @@ class SequentialJudgeTest {
   }
 
   @Test
+  void theExplanationSaysWhenTheCandidateWasStillCold() {
+    MetricBucket plain = Buckets.of(0, 100, 0);
+    MetricBucket cold = new MetricBucket(plain.start(), plain.end(), plain.requests(),
+        plain.latency(), plain.cpuUtilisation(), plain.memoryUtilisation(),
+        new ContainerActivity(2, 3000, java.util.OptionalDouble.of(1.5)));
+    MetricBucket stable = Buckets.of(0, 1900, 0);
+    MetricBucket warmStable = new MetricBucket(stable.start(), stable.end(), stable.requests(),
+        stable.latency(), stable.cpuUtilisation(), stable.memoryUtilisation(),
+        new ContainerActivity(0, 0, java.util.OptionalDouble.of(4)));
+
+    Verdict v = judge.judge(JudgeState.startingAt(minute(0)), SETTINGS,
+        input(List.of(cold), List.of(warmStable), 5, 1)).verdict();
+    assertTrue(v.summary().contains("candidate still cold: 2 instance starts in the judged"
+        + " minutes (mean startup 1500 ms), 1.5 instances on average vs stable 4"),
+        v.summary());
+
+    Verdict warm = judge.judge(JudgeState.startingAt(minute(0)), SETTINGS,
+        input(List.of(plain), List.of(stable), 5, 1)).verdict();
+    assertTrue(!warm.summary().contains("cold"), warm.summary());
+  }
+
+  @Test
   void explanationsCarryTheNumbers() {
     List<Judgement> js = feed(20, 50, m -> Buckets.of(m, 1500, 30), m -> Buckets.of(m, 1500, 15));
     Verdict v = js.stream().map(Judgement::verdict).filter(x -> x.outcome() == Outcome.FAIL)

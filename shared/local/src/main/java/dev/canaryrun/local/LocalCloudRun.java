@@ -84,7 +84,7 @@ public final class LocalCloudRun implements AutoCloseable {
         .build();
     this.writer = new ServiceWriter(state,
         fullName -> new RevisionServer(RunNames.shortName(fullName),
-            () -> behaviour(fullName), executor));
+            () -> behaviour(fullName), executor), store);
   }
 
   // ---------------------------------------------------------------- test support

@@ -88,10 +88,15 @@ public final class LocalMonitoring {
     history.utilisations().forEach(store::add);
   }
 
+  /** Adds one container instance started at {@code at} after {@code startupMs}. */
+  public void recordStart(String service, String revision, double startupMs, Instant at) {
+    store.add(new ContainerStart(key(service, revision), startupMs, at));
+  }
+
   /** Answers a ListTimeSeries request in-process (same code path as gRPC, without paging). */
   public List<TimeSeries> query(ListTimeSeriesRequest request) {
     return TimeSeriesQuery.run(request, store.requests(), store.batches(),
-        store.utilisations());
+        store.utilisations(), store.starts());
   }
 
   /** The monitoring labels {@link #record} would use for this revision. */

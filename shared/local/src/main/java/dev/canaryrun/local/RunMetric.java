@@ -22,7 +22,16 @@ enum RunMetric {
   CPU_UTILIZATIONS("run.googleapis.com/container/cpu/utilizations", ValueType.DISTRIBUTION,
       "10^2.%", new Histogram.Linear(100, 0.01, 0.0)),
   MEMORY_UTILIZATIONS("run.googleapis.com/container/memory/utilizations",
-      ValueType.DISTRIBUTION, "10^2.%", new Histogram.Linear(100, 0.01, 0.0));
+      ValueType.DISTRIBUTION, "10^2.%", new Histogram.Linear(100, 0.01, 0.0)),
+  /** One point per instance started, its startup latency in ms ({@link ContainerStart}). */
+  STARTUP_LATENCIES("run.googleapis.com/container/startup_latencies", ValueType.DISTRIBUTION,
+      "ms", new Histogram.Exponential(100, 1.4, 1.0)),
+  /**
+   * GAUGE INT64, label state (active, idle): one sample per instance per minute from its
+   * start on, so a bucket's ALIGN_MEAN is the mean number of instances. Every local
+   * instance counts as active (the fake has no idle state).
+   */
+  INSTANCE_COUNT("run.googleapis.com/container/instance_count", ValueType.INT64, "1", null);
 
   /**
    * One observation: a request (value 1 or its latency) or a utilisation level, {@code weight}
@@ -44,7 +53,7 @@ enum RunMetric {
   }
 
   MetricKind kind() {
-    return MetricKind.DELTA;
+    return this == INSTANCE_COUNT ? MetricKind.GAUGE : MetricKind.DELTA;
   }
 
   static Optional<RunMetric> byType(String type) {
@@ -57,9 +66,24 @@ enum RunMetric {
   }
 
   List<Sample> samples(List<RequestRecord> requests, List<RequestBatch> batches,
-      List<UtilisationRecord> utilisations) {
+      List<UtilisationRecord> utilisations, List<ContainerStart> starts, Instant until) {
     List<Sample> out = new ArrayList<>();
     switch (this) {
+      case STARTUP_LATENCIES -> {
+        for (ContainerStart c : starts) {
+          out.add(new Sample(Map.of(), c.resource(), c.at(), c.startupMs(), 1));
+        }
+      }
+      case INSTANCE_COUNT -> {
+        for (ContainerStart c : starts) {
+          // A gauge point at the end of every minute the instance was up.
+          Instant minute = c.at().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+              .plusSeconds(60);
+          for (; !minute.isAfter(until); minute = minute.plusSeconds(60)) {
+            out.add(new Sample(Map.of("state", "active"), c.resource(), minute, 1, 1));
+          }
+        }
+      }
       case REQUEST_COUNT, REQUEST_LATENCIES -> {
         for (RequestRecord r : requests) {
           Map<String, String> labels = Map.of(

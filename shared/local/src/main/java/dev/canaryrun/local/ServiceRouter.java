@@ -147,6 +147,7 @@ final class ServiceRouter implements AutoCloseable {
       }
       double latencyMs = (System.nanoTime() - started) / 1e6;
       Target t = target.get();
+      store.coldStartIfNone(t.key());
       store.add(new RequestRecord(t.key(), status, latencyMs, clock.instant()));
       store.add(new UtilisationRecord(
           t.key(), t.behaviour().cpu(), t.behaviour().memory(), clock.instant()));

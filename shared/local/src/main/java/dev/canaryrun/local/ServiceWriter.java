@@ -40,11 +40,14 @@ final class ServiceWriter {
 
   private final LocalRunState state;
   private final Servers servers;
+  /** Where the instances a revision starts at deploy (its minimum) are recorded. */
+  private final TimeSeriesStore store;
   private volatile Duration reconcileDelay = Duration.ZERO;
 
-  ServiceWriter(LocalRunState state, Servers servers) {
+  ServiceWriter(LocalRunState state, Servers servers, TimeSeriesStore store) {
     this.state = state;
     this.servers = servers;
+    this.store = store;
   }
 
   void setReconcileDelay(Duration delay) {
@@ -231,6 +234,11 @@ final class ServiceWriter {
       r.setTimeout(template.getTimeout());
     }
     state.revisions.put(fullName, new RevisionEntry(r.build(), template, server, key, image));
+    // A new revision is in the split or tagged (or it could not be created at 0%): its
+    // minimum instances start now, before any request, as Cloud Run keeps them warm.
+    for (int i = 0; i < template.getScaling().getMinInstanceCount(); i++) {
+      store.add(new ContainerStart(key, ContainerStart.STARTUP_MS, store.clock().instant()));
+    }
   }
 
   private static void route(ServiceEntry entry, RoutingTable table) {

@@ -37,7 +37,8 @@ final class TimeSeriesQuery {
   private TimeSeriesQuery() {}
 
   static List<TimeSeries> run(ListTimeSeriesRequest request, List<RequestRecord> requests,
-      List<RequestBatch> batches, List<UtilisationRecord> utilisations) {
+      List<RequestBatch> batches, List<UtilisationRecord> utilisations,
+      List<ContainerStart> starts) {
     String project = project(request.getName());
     MetricFilter filter = MetricFilter.parse(request.getFilter());
     RunMetric metric = RunMetric.byType(filter.metricType()).orElse(null);
@@ -70,7 +71,7 @@ final class TimeSeriesQuery {
 
     // 1. Samples in the interval that pass the filter, grouped into series.
     Map<Map<String, String>, List<RunMetric.Sample>> series = new TreeMap<>(MAP_ORDER);
-    for (RunMetric.Sample s : metric.samples(requests, batches, utilisations)) {
+    for (RunMetric.Sample s : metric.samples(requests, batches, utilisations, starts, end)) {
       if (!s.at().isAfter(start) || s.at().isAfter(end)) {
         continue;
       }

@@ -18,6 +18,7 @@ public final class TimeSeriesStore {
   private final List<RequestRecord> requests = new ArrayList<>();
   private final List<UtilisationRecord> utilisations = new ArrayList<>();
   private final List<RequestBatch> batches = new ArrayList<>();
+  private final List<ContainerStart> starts = new ArrayList<>();
 
   public TimeSeriesStore(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -47,6 +48,27 @@ public final class TimeSeriesStore {
     synchronized (this) {
       batches.add(batch);
     }
+  }
+
+  public void add(ContainerStart start) {
+    Objects.requireNonNull(start, "start");
+    synchronized (this) {
+      starts.add(start);
+    }
+  }
+
+  /**
+   * A request reached {@code resource} now: its first instance starts here if none has
+   * ({@link ContainerStart}: a cold start).
+   */
+  public synchronized void coldStartIfNone(RevisionKey resource) {
+    if (starts.stream().noneMatch(s -> s.resource().equals(resource))) {
+      starts.add(new ContainerStart(resource, ContainerStart.STARTUP_MS, clock.instant()));
+    }
+  }
+
+  public synchronized List<ContainerStart> starts() {
+    return List.copyOf(starts);
   }
 
   /** Records a request served now (by the injected clock). */
@@ -81,5 +103,6 @@ public final class TimeSeriesStore {
     requests.clear();
     utilisations.clear();
     batches.clear();
+    starts.clear();
   }
 }

@@ -11,6 +11,7 @@ import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
 import com.google.monitoring.v3.TypedValue;
 import com.google.protobuf.Timestamp;
+import dev.canaryrun.judge.ContainerActivity;
 import dev.canaryrun.judge.LatencyHistogram;
 import dev.canaryrun.judge.MetricBucket;
 import dev.canaryrun.judge.RequestCounts;
@@ -237,6 +238,9 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
               Distributions.toHistogram(p.getValue().getDistributionValue()));
           case CPU_UTILIZATIONS -> a.cpu = max(a.cpu, asUtilisation(p.getValue()));
           case MEMORY_UTILIZATIONS -> a.memory = max(a.memory, asUtilisation(p.getValue()));
+          case STARTUP_LATENCIES -> a.addStarts(p.getValue().getDistributionValue());
+          case INSTANCE_COUNT -> a.instances = OptionalDouble.of(
+              a.instances.orElse(0) + asUtilisation(p.getValue()));
           default -> throw new IllegalStateException(metric.name());
         }
       } catch (IllegalArgumentException e) {
@@ -338,6 +342,14 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
     LatencyHistogram latency = LatencyHistogram.EMPTY;
     OptionalDouble cpu = OptionalDouble.empty();
     OptionalDouble memory = OptionalDouble.empty();
+    long starts;
+    double startupMillis;
+    OptionalDouble instances = OptionalDouble.empty();
+
+    void addStarts(com.google.api.Distribution d) {
+      starts += d.getCount();
+      startupMillis += d.getMean() * d.getCount();
+    }
 
     void addRequests(String responseClass, long n) {
       switch (responseClass) {
@@ -351,7 +363,7 @@ public final class CloudMonitoringMetricsReader implements MetricsReader {
 
     MetricBucket toBucket(Instant start, Instant end) {
       return new MetricBucket(start, end, new RequestCounts(c2xx, c3xx, c4xx, c5xx), latency,
-          cpu, memory);
+          cpu, memory, new ContainerActivity(starts, startupMillis, instances));
     }
   }
 }

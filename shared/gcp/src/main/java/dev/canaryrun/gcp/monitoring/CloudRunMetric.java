@@ -31,7 +31,23 @@ enum CloudRunMetric {
   /** As CPU. */
   MEMORY_UTILIZATIONS("run.googleapis.com/container/memory/utilizations",
       Aligner.ALIGN_PERCENTILE_99, Reducer.REDUCE_MAX,
-      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION, CloudRunMetric.LOCATION));
+      List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION, CloudRunMetric.LOCATION)),
+
+  /**
+   * DELTA DISTRIBUTION in ms, one value per instance started: merged per revision, its count
+   * is the instances started in the bucket and its mean their startup time.
+   */
+  STARTUP_LATENCIES("run.googleapis.com/container/startup_latencies", Aligner.ALIGN_DELTA,
+      Reducer.REDUCE_SUM, List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION,
+          CloudRunMetric.LOCATION)),
+
+  /**
+   * GAUGE INT64, label state (active, idle): the mean over the bucket per series, summed over
+   * the states per revision: the revision's mean instance count.
+   */
+  INSTANCE_COUNT("run.googleapis.com/container/instance_count", Aligner.ALIGN_MEAN,
+      Reducer.REDUCE_SUM, List.of(CloudRunMetric.SERVICE, CloudRunMetric.REVISION,
+          CloudRunMetric.LOCATION));
 
   static final String RESOURCE_TYPE = "cloud_run_revision";
   static final String SERVICE = "resource.labels.service_name";

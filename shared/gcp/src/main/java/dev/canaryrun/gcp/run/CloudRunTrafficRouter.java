@@ -5,6 +5,7 @@ import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionScaling;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
@@ -245,12 +246,17 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
             request.tag()));
     Service.Builder next = service.toBuilder().clearTraffic().addAllTraffic(planned);
     boolean create = existing.isEmpty() && !requested;
+    RevisionScaling base = service.getTemplate().getScaling();
     if (create) {
       // Only the revision name, the image and the policy's candidate scaling change: env,
       // resources, service account and the rest of the template are what the stable
-      // revision runs with.
+      // revision runs with. The scaling starts from the stable revision's own: the service's
+      // template still carries the last candidate's (a rolled-back one's overrides included),
+      // and a revision deployed from it would inherit them.
+      base = findRevision(name, stable).map(Revision::getScaling).orElse(base);
       next.setTemplate(Revisions.withScaling(Revisions.withImage(service.getTemplate(),
-          candidate, request.image(), name), request.scaling()));
+          candidate, request.image(), name).toBuilder().setScaling(base).build(),
+          request.scaling()));
     }
     Service result = service;
     if (create || !planned.equals(service.getTrafficList())) {
@@ -265,31 +271,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
       LOG.warning(takenBack.describe(candidate, stable));
     }
     return new Deployment(candidate, stable, Revisions.tagUrl(result, request.tag()), takenBack,
-        scalingNote(request, candidate, create, service, existing));
-  }
-
-  /**
-   * The candidate's scaling in words, when the policy sets some. Revision-level scaling takes
-   * effect when a revision is deployed and revisions are immutable, so it is the candidate's
-   * only when canaryrun created it; an existing revision keeps what it was deployed with.
-   */
-  private static String scalingNote(DeployRevision request, String candidate, boolean created,
-      Service before, Optional<Revision> existing) {
-    if (!request.scaling().sets()) {
-      return null;
-    }
-    String wanted = "candidate scaling " + request.scaling().describe();
-    String stable = "stable template: " + Revisions.describe(before.getTemplate().getScaling());
-    if (created) {
-      return wanted + " set on " + candidate + " (" + stable + ")";
-    }
-    if (existing.isPresent() && Revisions.matches(existing.get().getScaling(), request.scaling())) {
-      return wanted + " set on " + candidate;
-    }
-    return wanted + " not applied: " + candidate + " already existed"
-        + existing.map(r -> " with " + Revisions.describe(r.getScaling())).orElse("")
-        + " (deployed " + (request.adopt() ? "by its build" : "before this rollout")
-        + "), and a Cloud Run revision's scaling cannot change after it is deployed";
+        Revisions.scalingNote(request, candidate, create, base, existing));
   }
 
   private Optional<Revision> findRevision(String service, String revision) {

@@ -10,6 +10,7 @@ import dev.canaryrun.policy.CandidateScaling;
 import dev.canaryrun.port.PermanentFailure;
 import dev.canaryrun.rollout.Effect.DeployRevision;
 import java.net.URI;
+import java.util.Optional;
 
 /** The router's pure helpers about revisions: templates, image checks, tag URLs. */
 final class Revisions {
@@ -94,5 +95,29 @@ final class Revisions {
     }
     URI u = URI.create(s.getUri());
     return u.getScheme() + "://" + tag + "---" + u.getAuthority();
+  }
+
+  /**
+   * The candidate's scaling in words, when the policy sets some. Revision-level scaling takes
+   * effect when a revision is deployed and revisions are immutable, so it is the candidate's
+   * only when canaryrun created it; an existing revision keeps what it was deployed with.
+   */
+  static String scalingNote(DeployRevision request, String candidate, boolean created,
+      RevisionScaling stableScaling, Optional<Revision> existing) {
+    if (!request.scaling().sets()) {
+      return null;
+    }
+    String wanted = "candidate scaling " + request.scaling().describe();
+    String stable = "stable: " + Revisions.describe(stableScaling);
+    if (created) {
+      return wanted + " set on " + candidate + " (" + stable + ")";
+    }
+    if (existing.isPresent() && Revisions.matches(existing.get().getScaling(), request.scaling())) {
+      return wanted + " set on " + candidate;
+    }
+    return wanted + " not applied: " + candidate + " already existed"
+        + existing.map(r -> " with " + Revisions.describe(r.getScaling())).orElse("")
+        + " (deployed " + (request.adopt() ? "by its build" : "before this rollout")
+        + "), and a Cloud Run revision's scaling cannot change after it is deployed";
   }
 }

@@ -76,7 +76,7 @@ class CloudMonitoringMetricsReaderTest {
     reader.read(q);
 
     List<ListTimeSeriesRequest> sent = requests();
-    assertEquals(4, sent.size());
+    assertEquals(6, sent.size());
     String services = "resource.labels.location = one_of(\"" + LOCATION + "\") AND "
         + "resource.labels.service_name = one_of(\"checkout\", \"search\")";
     assertEquals(List.of(
@@ -87,6 +87,10 @@ class CloudMonitoringMetricsReaderTest {
         "metric.type = \"run.googleapis.com/container/cpu/utilizations\" AND resource.type = "
             + "\"cloud_run_revision\" AND " + services,
         "metric.type = \"run.googleapis.com/container/memory/utilizations\" AND "
+            + "resource.type = \"cloud_run_revision\" AND " + services,
+        "metric.type = \"run.googleapis.com/container/startup_latencies\" AND "
+            + "resource.type = \"cloud_run_revision\" AND " + services,
+        "metric.type = \"run.googleapis.com/container/instance_count\" AND "
             + "resource.type = \"cloud_run_revision\" AND " + services),
         sent.stream().map(ListTimeSeriesRequest::getFilter).toList());
     List<String> byRevision = List.of("resource.labels.service_name",
@@ -101,6 +105,10 @@ class CloudMonitoringMetricsReaderTest {
         Aggregation.Reducer.REDUCE_MAX, byRevision);
     assertAggregation(sent.get(3), Aggregation.Aligner.ALIGN_PERCENTILE_99,
         Aggregation.Reducer.REDUCE_MAX, byRevision);
+    assertAggregation(sent.get(4), Aggregation.Aligner.ALIGN_DELTA,
+        Aggregation.Reducer.REDUCE_SUM, byRevision);
+    assertAggregation(sent.get(5), Aggregation.Aligner.ALIGN_MEAN,
+        Aggregation.Reducer.REDUCE_SUM, byRevision);
     for (ListTimeSeriesRequest r : sent) {
       assertEquals("projects/" + PROJECT, r.getName());
       assertEquals(T0.getEpochSecond(), r.getInterval().getStartTime().getSeconds());
@@ -193,7 +201,7 @@ class CloudMonitoringMetricsReaderTest {
   }
 
   @Test
-  void fiftyRevisionsCostFourCalls() {
+  void fiftyRevisionsCostSixCalls() {
     Set<RevisionKey> keys = new HashSet<>();
     for (int s = 0; s < 25; s++) {
       for (int r = 1; r <= 2; r++) {
@@ -208,7 +216,7 @@ class CloudMonitoringMetricsReaderTest {
     Map<RevisionKey, List<MetricBucket>> out =
         reader.read(new Query(keys, T0, T0.plus(MINUTE.multipliedBy(5)), MINUTE));
 
-    assertEquals(4, monitoring.calls().count("ListTimeSeries"));
+    assertEquals(6, monitoring.calls().count("ListTimeSeries"));
     assertEquals(50, out.size());
     for (RevisionKey k : keys) {
       long expected = k.revision().endsWith("-r1") ? 1 : 2;
@@ -259,7 +267,7 @@ class CloudMonitoringMetricsReaderTest {
     Map<RevisionKey, List<MetricBucket>> out = narrow.read(new Query(keys, T0, T0.plus(MINUTE), MINUTE));
 
     List<ListTimeSeriesRequest> sent = requests();
-    assertEquals(4, sent.size(), "one call per metric, whatever the number of services");
+    assertEquals(6, sent.size(), "one call per metric, whatever the number of services");
     assertTrue(sent.stream().allMatch(r -> r.getFilter().length() <= 600));
     assertTrue(sent.stream().noneMatch(r -> r.getFilter().contains("service_name")));
     assertTrue(sent.stream().allMatch(r -> r.getFilter().contains(
@@ -287,7 +295,30 @@ class CloudMonitoringMetricsReaderTest {
     Map<RevisionKey, List<MetricBucket>> out =
         reader.read(query(T0, T0.plus(MINUTE), key("checkout", "checkout-v2")));
     assertEquals(1, out.get(key("checkout", "checkout-v2")).get(0).requests().c2xx());
-    assertEquals(6, monitoring.calls().count("ListTimeSeries"));
+    assertEquals(8, monitoring.calls().count("ListTimeSeries"));
+  }
+
+  @Test
+  void instanceStartsAndCountsArePerRevisionAndBucket() {
+    // Two instances of the candidate start in minute 0 (1000 and 3000 ms), none later; the
+    // stable's one instance started long before.
+    monitoring.recordStart("checkout", "checkout-v2", 1000, T0.plusSeconds(10));
+    monitoring.recordStart("checkout", "checkout-v2", 3000, T0.plusSeconds(20));
+    monitoring.recordStart("checkout", "checkout-v1", 900, T0.minusSeconds(600));
+    Map<RevisionKey, List<MetricBucket>> out = reader.read(query(T0,
+        T0.plus(MINUTE.multipliedBy(2)), key("checkout", "checkout-v1"),
+        key("checkout", "checkout-v2")));
+
+    var first = out.get(key("checkout", "checkout-v2")).get(0).containers();
+    assertEquals(2, first.starts());
+    assertEquals(4000, first.startupMillis(), 1e-6);
+    assertEquals(2.0, first.instances().getAsDouble(), 1e-9);
+    var second = out.get(key("checkout", "checkout-v2")).get(1).containers();
+    assertEquals(0, second.starts());
+    assertEquals(2.0, second.instances().getAsDouble(), 1e-9, "still up, not started again");
+    var stable = out.get(key("checkout", "checkout-v1")).get(0).containers();
+    assertEquals(0, stable.starts());
+    assertEquals(1.0, stable.instances().getAsDouble(), 1e-9);
   }
 
   @Test

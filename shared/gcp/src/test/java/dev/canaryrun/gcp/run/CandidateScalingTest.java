@@ -68,6 +68,12 @@ class CandidateScalingTest {
         created.getLatestReadyRevision().lastIndexOf('/') + 1);
   }
 
+  private long starts(String revision) {
+    return plane.monitoring().store().starts().stream()
+        .filter(s -> s.resource().service().equals(service)
+            && s.resource().revision().equals(revision)).count();
+  }
+
   private Revision revision(String name) {
     return clients.revisions().getRevision(serviceName + "/revisions/" + name);
   }
@@ -83,10 +89,11 @@ class CandidateScalingTest {
         .build(), c.getScaling());
     assertEquals(1, c.getScalingStatus().getDesiredMinInstanceCount(),
         "tagged at 0%: its minimum instance is started and kept warm");
+    assertEquals(1, starts(candidate), "started at deploy, before any request: not cold later");
     assertEquals(0, revision(stable).getScaling().getMinInstanceCount(), "stable untouched");
     assertEquals(0, revision(stable).getScaling().getMaxInstanceCount());
     assertEquals("candidate scaling min 1, max 3 instances set on " + candidate
-        + " (stable template: min 0, max 100 (Cloud Run's default))", d.scaling());
+        + " (stable: min 0, max 100 (Cloud Run's default))", d.scaling());
 
     // Promotion cannot take it off: Cloud Run applies revision-level scaling when a revision
     // is deployed, and a revision never changes.
@@ -123,6 +130,15 @@ class CandidateScalingTest {
     router.deploy(new DeployRevision(service, REGION, "localhost/demo/app:v2", candidate, TAG,
         false, new CandidateScaling(2, null)));
     assertEquals(2, revision(candidate).getScalingStatus().getDesiredMinInstanceCount());
+    assertEquals(2, starts(candidate));
+    // The next candidate starts from the stable revision's scaling, not from the last
+    // candidate's that the service's template still carries; without a minimum it starts its
+    // first instance on its first request (cold).
+    String plain = service + "-v3";
+    router.deploy(new DeployRevision(service, REGION, "localhost/demo/app:v3", plain, "plain",
+        false));
+    assertEquals(0, revision(plain).getScaling().getMinInstanceCount());
+    assertEquals(0, starts(plain));
 
     // Out of the split and untagged (the next rollout moved the tag): nothing provisioned.
     Service s = run.getService(serviceName).orElseThrow();
