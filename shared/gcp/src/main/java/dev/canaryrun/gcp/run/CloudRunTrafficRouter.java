@@ -8,7 +8,6 @@ import com.google.cloud.run.v2.Revision;
 import com.google.cloud.run.v2.RevisionScaling;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.TrafficTarget;
-import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.cloud.run.v2.UpdateServiceRequest;
 import com.google.protobuf.FieldMask;
@@ -25,7 +24,6 @@ import dev.canaryrun.port.TrafficRouter.TakenBack;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -189,25 +187,7 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
     String name = serviceName(region, service);
     try {
       Service s = clients.services().getService(name);
-      String latest = latestReady(s);
-      Map<String, Integer> percents = new LinkedHashMap<>();
-      Map<String, String> tags = new LinkedHashMap<>();
-      Map<String, String> urls = new LinkedHashMap<>();
-      for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
-        String revision = t.getType()
-            == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
-            ? latest : TrafficPlan.shortName(t.getRevision());
-        if (t.getPercent() > 0) {
-          percents.merge(revision, t.getPercent(), Integer::sum);
-        }
-        if (!t.getTag().isEmpty()) {
-          tags.put(t.getTag(), revision);
-          if (!t.getUri().isEmpty()) {
-            urls.put(t.getTag(), t.getUri());
-          }
-        }
-      }
-      return new ServiceTraffic(percents, tags, urls);
+      return Revisions.served(s, latestReady(s));
     } catch (ApiException e) {
       throw RunFailures.map(e, "read", name, "-");
     }
@@ -337,18 +317,6 @@ public final class CloudRunTrafficRouter implements TrafficRouter {
       Thread.currentThread().interrupt();
       throw new TransientFailure("interrupted waiting for Cloud Run update of "
           + next.getName(), e);
-    }
-  }
-
-  /** An UpdateService failure with the etag that was sent, to recognise conflicts. */
-  private static final class UpdateFailed extends RuntimeException {
-    final String sentEtag;
-    final ApiException cause;
-
-    UpdateFailed(String sentEtag, ApiException cause) {
-      super(cause);
-      this.sentEtag = sentEtag;
-      this.cause = cause;
     }
   }
 

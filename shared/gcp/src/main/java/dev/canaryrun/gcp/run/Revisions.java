@@ -83,6 +83,27 @@ final class Revisions {
     }
   }
 
+  /** What the service serves (traffic_statuses, LATEST resolved to {@code latest}). */
+  static CloudRunTrafficRouter.ServiceTraffic served(Service s, String latest) {
+    java.util.Map<String, Integer> percents = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> urls = new java.util.LinkedHashMap<>();
+    for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
+      String revision = t.getType() == com.google.cloud.run.v2.TrafficTargetAllocationType
+          .TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST ? latest : TrafficPlan.shortName(t.getRevision());
+      if (t.getPercent() > 0) {
+        percents.merge(revision, t.getPercent(), Integer::sum);
+      }
+      if (!t.getTag().isEmpty()) {
+        tags.put(t.getTag(), revision);
+        if (!t.getUri().isEmpty()) {
+          urls.put(t.getTag(), t.getUri());
+        }
+      }
+    }
+    return new CloudRunTrafficRouter.ServiceTraffic(percents, tags, urls);
+  }
+
   /** The tag's URL as Cloud Run reports it, else derived: https://TAG---SERVICE-HOST. */
   static String tagUrl(Service s, String tag) {
     for (TrafficTargetStatus t : s.getTrafficStatusesList()) {
