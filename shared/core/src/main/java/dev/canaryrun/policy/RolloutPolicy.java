@@ -63,6 +63,10 @@ public record RolloutPolicy(
     schedule.validate(problems);
     bake.validate(candidateTag, TAG, problems);
     candidateScaling.validate(problems);
+    if (candidateScaling.sets() && mode == ControlMode.OBSERVE) {
+      problems.add("candidateScaling: set with mode 'observe', where canaryrun creates no"
+          + " revision to set it on; remove it, or scale the revision in your pipeline");
+    }
     if (!TAG.matcher(candidateTag).matches()) {
       problems.add("candidateTag: '" + candidateTag
           + "' must be lower-case letters, digits and dashes, starting with a letter");

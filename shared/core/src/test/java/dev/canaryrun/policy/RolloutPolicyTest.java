@@ -52,6 +52,8 @@ class RolloutPolicyTest {
           + "|candidateScaling.maxInstances: '1.5' is not a whole number of instances",
       "{\"candidateScaling\":{\"min\":1}}|candidateScaling.min: unknown field",
       "{\"candidateScaling\":3}|candidateScaling: must be a JSON object",
+      "{\"mode\":\"observe\",\"candidateScaling\":{\"minInstances\":1}}"
+          + "|candidateScaling: set with mode 'observe', where canaryrun creates no revision",
   })
   void invalidPoliciesAreRejectedWithMessagesThatNameTheField(String json, String fragment) {
     InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> PolicyJson.parse(json));
