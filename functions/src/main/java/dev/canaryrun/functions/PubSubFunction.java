@@ -49,6 +49,7 @@ abstract class PubSubFunction implements CloudEventsFunction {
   @Override
   public final void accept(CloudEvent event) {
     long started = System.nanoTime();
+    // Wall time, as Cloud Functions measures the timeout the deadline is taken from.
     Instant start = Instant.now();
     byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
     Instant time = event.getTime() == null ? null : event.getTime().toInstant();
