@@ -116,8 +116,9 @@ final class Invariants {
 
   /**
    * The entry into ROLLED_BACK carries the rollback report, and no other entry does: written
-   * with the transition, whatever was redelivered or lost (the trail read is not faulted, so a
-   * missing report here is the engine's, not the best-effort path's).
+   * with the transition, whatever was redelivered or lost (the port faults spare the trail read;
+   * a wire fault may cut it, and the engine reads it again, so a missing report here is the
+   * engine's, not the best-effort path's).
    */
   private void eachRollbackReportedOnce(Rollout r, List<String> v) {
     for (AuditEntry a : trails.get(r.id())) {

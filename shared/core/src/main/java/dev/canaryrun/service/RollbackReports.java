@@ -1,6 +1,7 @@
 package dev.canaryrun.service;
 
 import dev.canaryrun.port.RolloutStore;
+import dev.canaryrun.port.TransientFailure;
 import dev.canaryrun.report.RollbackReport;
 import dev.canaryrun.rollout.AuditEntry;
 import dev.canaryrun.rollout.Decision;
@@ -38,6 +39,9 @@ import java.util.Optional;
  * in the way of recording a rollback ({@code canaryrun explain} then rebuilds it).
  */
 final class RollbackReports {
+  /** Reads of the trail before the rollback is recorded without its report. */
+  static final int TRAIL_READ_ATTEMPTS = 3;
+
   private final RolloutStore store;
 
   RollbackReports(RolloutStore store) {
@@ -51,12 +55,23 @@ final class RollbackReports {
         || d.audit().stream().noneMatch(AuditEntry::endsRollback)) {
       return d;
     }
-    List<AuditEntry> trail;
-    try {
-      trail = new ArrayList<>(store.audit(before.id()));
-    } catch (RuntimeException e) {
+    List<AuditEntry> trail = null;
+    RuntimeException failure = null;
+    // A transient read failure (a connection cut under the read) is tried again: the report
+    // is written only here, with the transition, so giving up on one blip loses it for good.
+    for (int attempt = 1; attempt <= TRAIL_READ_ATTEMPTS && trail == null; attempt++) {
+      try {
+        trail = new ArrayList<>(store.audit(before.id()));
+      } catch (TransientFailure e) {
+        failure = e;
+      } catch (RuntimeException e) {
+        failure = e;
+        break;
+      }
+    }
+    if (trail == null) {
       DecisionLog.warn("rolled back without its report: the audit trail could not be read ("
-          + e.getMessage() + "); canaryrun explain rebuilds it", "rolloutId", before.id(),
+          + failure.getMessage() + "); canaryrun explain rebuilds it", "rolloutId", before.id(),
           "service", before.service());
       return d;
     }

@@ -50,6 +50,8 @@ class RaceDefectsTest {
   AtomicInteger pointerCalls = new AtomicInteger();
   /** When set, the next save fails after it was stored, as a lost commit reply does. */
   boolean loseNextSaveReply;
+  /** How many of the next audit-trail reads fail as a cut connection does. */
+  int failNextAuditReads;
   /** Runs once right after the next rollout read: a concurrent copy between read and save. */
   Runnable afterNextFind;
   /**
@@ -119,6 +121,10 @@ class RaceDefectsTest {
 
       @Override
       public List<AuditEntry> audit(String id) {
+        if (failNextAuditReads > 0) {
+          failNextAuditReads--;
+          throw new TransientFailure("read the audit of rollouts/" + id + ": UNAVAILABLE");
+        }
         return memory.audit(id);
       }
 
@@ -301,6 +307,35 @@ class RaceDefectsTest {
         "the overtaken decision's 5% was written over the rollback: " + run.trafficCalls);
     assertTrue(run.trafficCalls.stream().skip(callsBefore[0])
         .noneMatch(t -> t.candidatePercent() > 0), "" + run.trafficCalls);
+  }
+
+  /**
+   * Found by the chaos suite with wire faults: the read of the trail that the rollback report
+   * is built from met a cut connection, and the rollback was recorded without its report for
+   * good (it is written only with the transition). A transient failure is read again.
+   */
+  @Test
+  void aRollbackKeepsItsReportWhenTheTrailReadMeetsACutConnection() {
+    String id = "checkout-eeee5555";
+    service.onBuildSucceeded(build("eeee5555", T0));
+    failNextAuditReads = RollbackReports.TRAIL_READ_ATTEMPTS - 1;
+    service.onCommand(new CommandRequest("rb-cut", T0, SVC, id, CommandType.ROLLBACK,
+        "alice", "bad", null, null));
+
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(id).orElseThrow().state());
+    AuditEntry last = memory.audit(id).get(memory.audit(id).size() - 1);
+    assertTrue(last.endsRollback());
+    assertTrue(last.report() != null, "the report survived " + (RollbackReports.TRAIL_READ_ATTEMPTS
+        - 1) + " failed reads");
+
+    // Every read failing still records the rollback (the report never blocks it).
+    String other = "checkout-eeee6666";
+    service.onBuildSucceeded(build("eeee6666", T0.plusSeconds(1)));
+    failNextAuditReads = RollbackReports.TRAIL_READ_ATTEMPTS;
+    service.onCommand(new CommandRequest("rb-cut2", T0, SVC, other, CommandType.ROLLBACK,
+        "alice", "bad", null, null));
+    assertEquals(RolloutState.ROLLED_BACK, memory.find(other).orElseThrow().state());
+    assertTrue(memory.audit(other).get(memory.audit(other).size() - 1).report() == null);
   }
 
   /**
