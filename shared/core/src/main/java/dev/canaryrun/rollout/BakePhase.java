@@ -31,7 +31,7 @@ final class BakePhase {
     String why = "baking: " + r.candidateRevision() + " serves 100% for "
         + b.duration().toSeconds() + " s; previous stable " + r.stableRevision() + " kept,"
         + " tagged '" + b.stableTag() + "'; an alert on the candidate or a 5xx rate above the"
-        + " pre-release baseline rolls back";
+        + " pre-release baseline rolls back" + Finishing.keptScaling(r);
     JudgeState j = r.judge();
     Rollout next = applied.withState(BAKING, -1, now, why).withJudge(j == null ? null
         : j.next(Transitions.alignUp(now, r.policy().metrics().alignmentPeriod()),
