@@ -191,7 +191,7 @@ public final class Demo {
     if (failure == null) {
       List<String> off = results.stream().filter(r -> !r.asExpected())
           .map(r -> r.release().version() + " expected " + r.release().expect() + " but "
-              + r.outcome().map(Enum::name).orElse(String.valueOf(r.finalState())))
+              + r.outcome().map(Enum::name).orElse(String.valueOf(r.finalState())) + r.why())
           .toList();
       if (!off.isEmpty()) {
         failure = String.join("; ", off);

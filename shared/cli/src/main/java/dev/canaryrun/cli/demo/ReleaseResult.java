@@ -33,6 +33,15 @@ record ReleaseResult(Release release, String rolloutId, String candidateRevision
     audit = List.copyOf(audit);
   }
 
+  /**
+   * " (the controller's words for its last traffic decision)", or "" without one: a release
+   * that ends unexpectedly must be diagnosable from the demo's one failure line.
+   */
+  String why() {
+    return audit.stream().filter(AuditEntry::shiftsTraffic).reduce((a, b) -> b)
+        .map(a -> " (" + a.message() + ")").orElse("");
+  }
+
   /** What actually happened, in the scenario's vocabulary; empty when none of the three. */
   Optional<Expectation> outcome() {
     if (finalState == RolloutState.PROMOTED) {
