@@ -21,7 +21,8 @@ public final class PolicyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> TOP =
       Set.of("steps", "judge", "metrics", "smokeCheck", "onNewBuild", "candidateTag", "release",
-          "operators", "onInconclusive", "schedule", "mode", "bake", "candidateScaling");
+          "operators", "onInconclusive", "schedule", "mode", "bake", "candidateScaling",
+          "regions", "waves", "onRegionFailure");
   private static final Set<String> BAKE = Set.of("durationSeconds", "stableTag");
   private static final Set<String> SCALING = Set.of("minInstances", "maxInstances");
   private static final Set<String> RELEASE = Set.of("imagePrefixes", "buildProjects", "triggerIds");
@@ -157,12 +158,13 @@ public final class PolicyJson {
     CandidateScaling scaling = new CandidateScaling(
         count(cs, "minInstances", "candidateScaling.minInstances", problems),
         count(cs, "maxInstances", "candidateScaling.maxInstances", problems));
+    RegionPlan regions = RegionJson.parse(root, problems);
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
     try {
       return new RolloutPolicy(steps, judge, metrics, smoke, onNewBuild, tag, release, operators,
-          onInconclusive, schedule, mode, bake, scaling);
+          onInconclusive, schedule, mode, bake, scaling, regions);
     } catch (InvalidPolicyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -231,6 +233,7 @@ public final class PolicyJson {
         cs.put("maxInstances", p.candidateScaling().maxInstances());
       }
     }
+    RegionJson.write(p.regions(), root);
     return root.toString();
   }
 
@@ -308,7 +311,7 @@ public final class PolicyJson {
   }
 
   /** A list of strings; absent is empty; anything else is named. */
-  private static List<String> strings(JsonNode node, String field, String path,
+  static List<String> strings(JsonNode node, String field, String path,
       List<String> problems) {
     JsonNode v = node.path(field);
     if (v.isMissingNode() || v.isNull()) {

@@ -28,7 +28,8 @@ public record RolloutPolicy(
     ReleaseSchedule schedule,
     ControlMode mode,
     BakeSettings bake,
-    CandidateScaling candidateScaling) {
+    CandidateScaling candidateScaling,
+    RegionPlan regions) {
 
   // Cloud Run tags become part of a DNS label: lower-case letters, digits and dashes.
   /** Every step is stored in each rollout's policy snapshot: bounded with the document. */
@@ -52,6 +53,7 @@ public record RolloutPolicy(
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(bake, "bake");
     Objects.requireNonNull(candidateScaling, "candidateScaling");
+    Objects.requireNonNull(regions, "regions");
     steps = List.copyOf(steps);
     List<String> problems = new ArrayList<>();
     checkSteps(steps, problems);
@@ -63,6 +65,11 @@ public record RolloutPolicy(
     schedule.validate(problems);
     bake.validate(candidateTag, TAG, problems);
     candidateScaling.validate(problems);
+    regions.validate(problems);
+    if (regions.spansRegions() && mode == ControlMode.OBSERVE) {
+      problems.add("regions: set with mode 'observe'; a release across regions is steered"
+          + " wave by wave, and observe-only mode steers nothing (watch one region per policy)");
+    }
     if (candidateScaling.sets() && mode == ControlMode.OBSERVE) {
       problems.add("candidateScaling: set with mode 'observe', where canaryrun creates no"
           + " revision to set it on; remove it, or scale the revision in your pipeline");
@@ -74,6 +81,22 @@ public record RolloutPolicy(
     if (!problems.isEmpty()) {
       throw new InvalidPolicyException(problems);
     }
+  }
+
+  /** One region, the policy document's (the form before releases spanned regions). */
+  public RolloutPolicy(List<Step> steps, JudgeSettings judge, MetricsSettings metrics,
+      SmokeCheckSettings smokeCheck, NewBuildAction onNewBuild, String candidateTag,
+      ReleaseRules release, Operators operators, InconclusiveAction onInconclusive,
+      ReleaseSchedule schedule, ControlMode mode, BakeSettings bake,
+      CandidateScaling candidateScaling) {
+    this(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag, release, operators,
+        onInconclusive, schedule, mode, bake, candidateScaling, RegionPlan.single());
+  }
+
+  /** The same policy released across {@code plan}'s regions. */
+  public RolloutPolicy withRegions(RegionPlan plan) {
+    return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
+        release, operators, onInconclusive, schedule, mode, bake, candidateScaling, plan);
   }
 
   /** The candidate scales as the stable does (the form before candidate scaling existed). */
@@ -97,7 +120,7 @@ public record RolloutPolicy(
   /** The same policy with bake time {@code b}. */
   public RolloutPolicy withBake(BakeSettings b) {
     return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
-        release, operators, onInconclusive, schedule, mode, b, candidateScaling);
+        release, operators, onInconclusive, schedule, mode, b, candidateScaling, regions);
   }
 
   /** canaryrun steers traffic (the form before observe-only mode existed). */
@@ -112,7 +135,7 @@ public record RolloutPolicy(
   /** The same policy in {@code mode}. */
   public RolloutPolicy withMode(ControlMode m) {
     return new RolloutPolicy(steps, judge, metrics, smokeCheck, onNewBuild, candidateTag,
-        release, operators, onInconclusive, schedule, m, bake, candidateScaling);
+        release, operators, onInconclusive, schedule, m, bake, candidateScaling, regions);
   }
 
   /** Whether canaryrun only judges (never writes traffic). */

@@ -116,6 +116,11 @@ public record Rollout(RolloutSpec spec, RolloutStatus status, long version, Inst
     return spec.region();
   }
 
+  /** The release across regions this rollout belongs to; null for a one-region release. */
+  public String releaseId() {
+    return spec.releaseId();
+  }
+
   public String image() {
     return spec.image();
   }

@@ -49,6 +49,23 @@ public sealed interface RolloutEvent {
     }
   }
 
+  /**
+   * The release across regions this rollout belongs to stopped: another of its regions failed
+   * (rolled back, failed its deploy or smoke check). Decided by the release's rules
+   * ({@link ReleasePlan}); the machine rolls this region back.
+   *
+   * @param failedRegions the regions whose failure stopped the release, with their states
+   */
+  record ReleaseStopped(String eventId, Instant occurredAt, String releaseId,
+      String failedRegions) implements RolloutEvent {
+    public ReleaseStopped {
+      Objects.requireNonNull(eventId, "eventId");
+      Objects.requireNonNull(occurredAt, "occurredAt");
+      Objects.requireNonNull(releaseId, "releaseId");
+      Objects.requireNonNull(failedRegions, "failedRegions");
+    }
+  }
+
   /** A newer build of the same service started a rollout; this one steps aside. */
   record NewerBuild(String eventId, Instant occurredAt, String newRolloutId) implements RolloutEvent {}
 

@@ -64,4 +64,13 @@ public final class RolloutIds {
     return e.adoptRevision() != null ? forRevision(e.service(), e.adoptRevision())
         : forBuild(e.service(), e.buildId());
   }
+
+  /**
+   * The rollout of release {@code releaseId} in {@code region}: {@code <releaseId>@<region>}.
+   * Deterministic, so the build, its redeliveries, the audit log of each region's deploy and
+   * every copy of the release's next step name the same rollout and create it at most once.
+   */
+  public static String inRelease(String releaseId, String region) {
+    return releaseId + "@" + region;
+  }
 }

@@ -35,16 +35,30 @@ public final class RolloutMachine {
 
   /** Starts a rollout for a successful build: the candidate is deployed with no traffic. */
   public Decision start(BuildSucceeded e, RolloutPolicy policy, Instant now) {
-    String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
-    boolean adopt = e.adoptRevision() != null;
-    String candidate = adopt ? e.adoptRevision() : id;
+    return start(e, policy, null, now);
+  }
+
+  /**
+   * A rollout of {@code e} in {@code e.region()}; with {@code slot}, that region's rollout of a
+   * release across regions ({@code <release>@<region>}), deploying the release's revision name
+   * in every region but the one whose revision the change made (adopted there).
+   */
+  public Decision start(BuildSucceeded e, RolloutPolicy policy, ReleaseSlot slot, Instant now) {
+    String id = slot == null ? RolloutIds.forStart(e)
+        : RolloutIds.inRelease(slot.releaseId(), e.region());
+    boolean adopt = e.adoptRevision() != null && (slot == null || slot.adoptHere());
+    String candidate = e.adoptRevision() != null ? e.adoptRevision()
+        : slot == null ? id : slot.releaseId();
     String reason = policy.observeOnly()
         ? "observe-only: judging revision " + candidate + " (" + e.image()
             + "); canaryrun will not change traffic"
         : (adopt ? "adopting revision " + candidate : "deploying " + e.image())
-            + " with no traffic";
+            + " with no traffic"
+            + (slot == null ? "" : " in " + e.region() + " (release " + slot.releaseId()
+                + ", wave " + (slot.wave() + 1) + " of " + policy.regions().waves().size() + ")");
     Rollout r = Rollout.created(new RolloutSpec(id, e.service(), e.region(), e.image(),
-        e.buildId(), e.occurredAt(), candidate, adopt, policy, now),
+        e.buildId(), e.occurredAt(), candidate, adopt, policy, now, null,
+        slot == null ? null : slot.releaseId(), slot == null ? 0 : slot.wave()),
         RolloutStatus.deploying(now, reason));
     AuditEntry audit = new AuditEntry(now, e.eventId(), e.type(), "cloud-build", DEPLOYING,
         DEPLOYING, 0, 0, "build " + e.buildId() + " succeeded: " + reason, null);
@@ -110,6 +124,8 @@ public final class RolloutMachine {
       return CanaryPhase.changedOutside(r, e, now);
     } else if (event instanceof TrafficObserved e) {
       return Settling.observed(r, e, now);
+    } else if (event instanceof RolloutEvent.ReleaseStopped e) {
+      return ReleaseStop.stopped(r, e, now);
     }
     throw new IllegalStateException("unhandled event type " + event.getClass().getName());
   }

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param policy the policy as it was when the rollout started (later edits do not change a
  *     rollout in flight)
  * @param drill set when the rollout is a rollback drill ({@link Drill}); null for releases
+ * @param releaseId the release this rollout is the region {@code region} of, when the policy
+ *     spans regions (the rollout's id is then {@code <releaseId>@<region>}); null for a
+ *     rollout that is a release of one region
+ * @param wave the wave of the release the region is in (0 first); 0 without a release
  */
 public record RolloutSpec(
     String id,
@@ -29,7 +33,17 @@ public record RolloutSpec(
     boolean adopt,
     RolloutPolicy policy,
     Instant createdAt,
-    Drill drill) {
+    Drill drill,
+    String releaseId,
+    int wave) {
+
+  /** A rollout of one region, or a drill, not part of a release across regions. */
+  public RolloutSpec(String id, String service, String region, String image, String buildId,
+      Instant builtAt, String candidateRevision, boolean adopt, RolloutPolicy policy,
+      Instant createdAt, Drill drill) {
+    this(id, service, region, image, buildId, builtAt, candidateRevision, adopt, policy,
+        createdAt, drill, null, 0);
+  }
 
   public RolloutSpec {
     Objects.requireNonNull(id, "id");
@@ -41,6 +55,9 @@ public record RolloutSpec(
     Objects.requireNonNull(candidateRevision, "candidateRevision");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(createdAt, "createdAt");
+    if (wave < 0 || (releaseId == null && wave != 0)) {
+      throw new IllegalArgumentException("wave " + wave + " of release " + releaseId);
+    }
   }
 
   /** A release (not a drill). */

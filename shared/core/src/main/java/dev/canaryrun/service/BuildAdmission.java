@@ -26,7 +26,19 @@ public sealed interface BuildAdmission {
   static BuildAdmission admit(WatchedService watched, BuildSucceeded build) {
     Objects.requireNonNull(watched, "watched");
     Objects.requireNonNull(build, "build");
-    if (build.region() != null && !build.region().equals(watched.region())) {
+    var plan = watched.policy().regions();
+    if (plan.spansRegions()) {
+      if (build.region() != null && !plan.regions().contains(build.region())) {
+        return new Refused("build " + build.buildId() + " deploys " + build.service() + " to "
+            + build.region() + " but the service's policy releases it in " + plan.regions()
+            + ": refused (fix _DEPLOY_REGION or the policy's regions)");
+      }
+      if (build.region() == null && build.adoptRevision() != null) {
+        return new Refused("build " + build.buildId() + " made revision "
+            + build.adoptRevision() + " but names no region, and " + build.service()
+            + " runs in " + plan.regions() + ": refused (set _DEPLOY_REGION)");
+      }
+    } else if (build.region() != null && !build.region().equals(watched.region())) {
       return new Refused("build " + build.buildId() + " deploys " + build.service() + " to "
           + build.region() + " but the service's policy watches it in " + watched.region()
           + ": refused (fix _DEPLOY_REGION or the policy's region)");
@@ -41,6 +53,7 @@ public sealed interface BuildAdmission {
     return rules.check(build.image(), build.buildProject(), build.triggerId())
         .<BuildAdmission>map(p -> new Refused("build " + build.buildId() + " may not release "
             + build.service() + ": " + p))
-        .orElseGet(() -> new Admitted(build.inRegion(watched.region())));
+        .orElseGet(() -> new Admitted(plan.spansRegions() ? build
+            : build.inRegion(watched.region())));
   }
 }

@@ -39,14 +39,19 @@ final class DecisionLoop {
   private final RollbackReports reports;
   private final DrillFinisher drills;
   private final Clock clock;
+  private final Releases releases;
 
   DecisionLoop(RolloutStore store, RolloutMachine machine, EffectRunner effects, Clock clock) {
-    this(store, machine, effects, clock, null);
+    this(store, machine, effects, clock, null, new Releases(store, clock));
   }
 
-  /** @param drills writes a drill's report when a loop leaves the drill ended; null: none */
+  /**
+   * @param drills writes a drill's report when a loop leaves the drill ended; null: none
+   * @param releases what a release across regions does after a save moved one of its regions
+   */
   DecisionLoop(RolloutStore store, RolloutMachine machine, EffectRunner effects, Clock clock,
-      DrillFinisher drills) {
+      DrillFinisher drills, Releases releases) {
+    this.releases = releases;
     this.store = store;
     this.machine = machine;
     this.effects = effects;
@@ -57,10 +62,12 @@ final class DecisionLoop {
 
   /** Decides {@code first} on the rollout (reusing {@code listed} for the first read). */
   HandleResult apply(String rolloutId, Rollout listed, Work first) {
-    Turn turn = turn(rolloutId, listed, first);
-    Rollout last = drain(turn.rollout(), turn.next());
-    finishDrill(last == null ? turn.rollout() : last);
-    return turn.result(last);
+    return releases.session(() -> {
+      Turn turn = turn(rolloutId, listed, first);
+      Rollout last = drain(turn.rollout(), turn.next());
+      finishDrill(last == null ? turn.rollout() : last);
+      return turn.result(last);
+    });
   }
 
   /**
@@ -68,15 +75,17 @@ final class DecisionLoop {
    * save's result, with the rollout as it ends when SAVED.
    */
   Created create(Decision d, String eventId) {
-    SaveOutcome saved = store.save(d.next(), 0, eventId, d.audit());
-    if (saved.result() != SaveResult.SAVED) {
-      return new Created(saved.result(), null);
-    }
-    logDecision(d, saved.stored(), eventId);
-    Deque<Work> work = new ArrayDeque<>(effects.run(saved.stored(), d.effects(), eventId));
-    Rollout last = drain(saved.stored(), work);
-    finishDrill(last);
-    return new Created(SaveResult.SAVED, last);
+    return releases.session(() -> {
+      SaveOutcome saved = store.save(d.next(), 0, eventId, d.audit());
+      if (saved.result() != SaveResult.SAVED) {
+        return new Created(saved.result(), null);
+      }
+      logDecision(d, saved.stored(), eventId);
+      Deque<Work> work = new ArrayDeque<>(effects.run(saved.stored(), d.effects(), eventId));
+      Rollout last = drain(saved.stored(), work);
+      finishDrill(last);
+      return new Created(SaveResult.SAVED, last);
+    });
   }
 
   /** @param last the rollout as the loop left it; null unless SAVED */
@@ -87,11 +96,16 @@ final class DecisionLoop {
    * re-driving its pending traffic first; returns the rollout as it ends.
    */
   Rollout resume(Rollout r, List<Effect> work, String cause) {
-    Deque<Work> queue = new ArrayDeque<>(redrive(r, cause));
-    queue.addAll(effects.run(r, work, cause));
-    Rollout last = drain(r, queue);
-    finishDrill(last);
-    return last;
+    return releases.session(() -> {
+      Deque<Work> queue = new ArrayDeque<>(redrive(r, cause));
+      queue.addAll(effects.run(r, work, cause));
+      Rollout last = drain(r, queue);
+      finishDrill(last);
+      if (Releases.moves(last)) {
+        releases.moved(last, cause); // a redelivery finishes its release's next step too
+      }
+      return last;
+    });
   }
 
   /** A drill the loop left ended gets its report (DrillFinisher), whichever event ended it. */
@@ -160,6 +174,9 @@ final class DecisionLoop {
         // saved, and repairing from that would re-drive an intent the rollout has left behind
         // (a candidate put back at 5% over the rollback the other copy decided). So read again.
         Rollout stored = store.find(rolloutId).orElse(r);
+        if (Releases.moves(stored)) {
+          releases.moved(stored, e.eventId()); // the first copy may have died before its release moved
+        }
         return new Turn(Status.DUPLICATE, stored, msg, finish(stored, w, e.eventId()));
       }
       Rollout stored = saved.stored();
@@ -171,6 +188,9 @@ final class DecisionLoop {
         return new Turn(Status.APPLIED, stored, d.message(), finish(stored, w, e.eventId()));
       }
       logDecision(d, stored, e.eventId());
+      if (stored.state() != r.state() && Releases.moves(stored)) {
+        releases.moved(stored, e.eventId()); // queued: run when this invocation's loop is done
+      }
       Deque<Work> next = new ArrayDeque<>(effects.run(stored, d.effects(), e.eventId()));
       if (d.effects().stream().noneMatch(SetTraffic.class::isInstance)) {
         // A decision that changed something else (evidence, an incident) still leaves an

@@ -50,4 +50,22 @@ final class FollowUpIds {
   static String supersede(String buildEventId) {
     return buildEventId + "/supersede";
   }
+
+  /**
+   * A release across regions telling a region it stopped: one id per release, so every copy
+   * of the stop (a duplicate ask, a tick's safety net) is the same event on each rollout.
+   */
+  static String releaseStop(String releaseId) {
+    return "release:" + releaseId + "/stop";
+  }
+
+  /** A release's regions in flight stepping aside for a newer release. */
+  static String releaseAside(String releaseId) {
+    return "release:" + releaseId + "/aside";
+  }
+
+  /** The start of wave {@code wave} (0 first) of a release: its rollouts' creating event. */
+  static String releaseWave(String releaseId, int wave) {
+    return "release:" + releaseId + "/wave-" + (wave + 1);
+  }
 }

@@ -52,13 +52,15 @@ public final class RolloutService implements AutoCloseable {
       MetricsReader metrics, SmokeChecker smoke, EventPublisher publisher, CanaryJudge judge,
       Clock clock, Duration maxEventAge, int tickParallelism, Drills drills) {
     RolloutMachine machine = new RolloutMachine();
+    Releases releases = new Releases(store, clock);
     DecisionLoop loop = new DecisionLoop(store, machine,
         new EffectRunner(router, smoke, publisher, drills.incidents(), clock), clock,
-        new DrillFinisher(drills.reports(), drills.probe(), store, publisher));
+        new DrillFinisher(drills.reports(), drills.probe(), store, publisher), releases);
     Staleness staleness = new Staleness(clock, maxEventAge);
-    this.builds = new StartFromBuild(store, policies, machine, loop, staleness, clock);
+    this.builds = new StartFromBuild(store, policies, machine, loop, staleness, clock, releases);
+    releases.wire(loop, builds);
     this.ticks = new TickRollouts(store, new MetricsCollector(metrics), router, judge, loop, staleness,
-        clock, tickParallelism);
+        clock, tickParallelism, releases);
     this.alerts = new RouteAlert(store, loop, staleness);
     this.drills = new StartDrill(store, policies, machine, loop, staleness, drills.probe(),
         drills.reports(), clock);

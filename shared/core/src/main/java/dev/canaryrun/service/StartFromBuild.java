@@ -11,9 +11,12 @@ import dev.canaryrun.rollout.Rollout;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
 import dev.canaryrun.rollout.RolloutEvent.NewerBuild;
 import dev.canaryrun.rollout.RolloutIds;
+import dev.canaryrun.rollout.ReleaseSlot;
 import dev.canaryrun.rollout.RolloutMachine;
+import dev.canaryrun.policy.RolloutPolicy;
 import dev.canaryrun.service.HandleResult.Status;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,9 +38,11 @@ final class StartFromBuild {
   private final DecisionLoop loop;
   private final Staleness staleness;
   private final Clock clock;
+  private final Releases releases;
 
   StartFromBuild(RolloutStore store, PolicyStore policies, RolloutMachine machine,
-      DecisionLoop loop, Staleness staleness, Clock clock) {
+      DecisionLoop loop, Staleness staleness, Clock clock, Releases releases) {
+    this.releases = releases;
     this.store = store;
     this.policies = policies;
     this.machine = machine;
@@ -76,7 +81,43 @@ final class StartFromBuild {
           + " build " + e.buildId() + " names no revision, so canaryrun deploys nothing and"
           + " judges the revision the pipeline makes when Cloud Run's audit log reports it", e);
     }
-    String id = RolloutIds.forStart(e); // by revision when adopting: one change, one rollout
+    RolloutPolicy policy = watched.get().policy();
+    if (policy.regions().spansRegions()) {
+      return startRelease(e, policy);
+    }
+    return startIn(e, policy, null);
+  }
+
+  /**
+   * One change, one release: a rollout in each region of the first wave (the later waves are
+   * the release's own next steps, {@link Releases}). A redelivery finds the release's rollouts
+   * and finishes what they were doing; a region of the wave a crash left unstarted starts now.
+   */
+  private HandleResult startRelease(BuildSucceeded e, RolloutPolicy policy) {
+    String releaseId = RolloutIds.forStart(e);
+    List<HandleResult> results = new ArrayList<>();
+    for (String region : policy.regions().waves().get(0)) {
+      results.add(startIn(e.inRegion(region), policy,
+          new ReleaseSlot(releaseId, 0, region.equals(e.region()))));
+    }
+    releases.drive(releaseId, policy, e.eventId());
+    HandleResult first = results.get(0);
+    String summary = results.stream().map(HandleResult::message)
+        .collect(java.util.stream.Collectors.joining("; "));
+    Status status = results.stream().anyMatch(x -> x.status() == Status.APPLIED) ? Status.APPLIED
+        : first.status();
+    return new HandleResult(status, first.rolloutId(), first.state(), "release " + releaseId
+        + " of " + e.service() + " across " + policy.regions().regions() + ": " + summary);
+  }
+
+  /**
+   * A rollout of {@code e} in its region; {@code slot} places it in a release across regions
+   * (null: a release of one region). Called by {@link Releases} for the waves after the first.
+   */
+  HandleResult startIn(BuildSucceeded e, RolloutPolicy policy, ReleaseSlot slot) {
+    // by revision when adopting: one change, one rollout; <release>@<region> in a release
+    String id = slot == null ? RolloutIds.forStart(e)
+        : RolloutIds.inRelease(slot.releaseId(), e.region());
     Optional<Rollout> existing = store.find(id);
     if (existing.isPresent()) {
       Rollout done = loop.resume(existing.get(), machine.unfinishedWork(existing.get()),
@@ -99,7 +140,7 @@ final class StartFromBuild {
         String inFlight = pointer.activeRolloutId();
         // A real build always supersedes a drill, whatever onNewBuild says: a drill must never
         // hold a release back.
-        if (watched.get().policy().onNewBuild() == NewBuildAction.IGNORE
+        if (policy.onNewBuild() == NewBuildAction.IGNORE
             && !store.find(inFlight).map(Rollout::isDrill).orElse(false)) {
           return ignored(inFlight, "rollout " + inFlight
               + " is in flight and the policy ignores newer builds (onNewBuild=ignore)", e);
@@ -111,12 +152,13 @@ final class StartFromBuild {
             new NewerBuild(FollowUpIds.supersede(e.eventId()), e.occurredAt(), id)));
       }
       finishPrevious(pointer, id, e.eventId());
-      Decision d = machine.start(e, watched.get().policy(), clock.instant());
+      Decision d = machine.start(e, policy, slot, clock.instant());
       DecisionLoop.Created created = loop.create(d, e.eventId());
       switch (created.result()) {
         case SAVED:
           return new HandleResult(Status.APPLIED, id, created.last().state(),
-              "rollout started for build " + e.buildId());
+              "rollout started for build " + e.buildId()
+                  + (slot == null ? "" : " in " + e.region()));
         case BUSY:
           continue; // another build's rollout took the service first: look again
         default:

@@ -36,9 +36,12 @@ final class TickRollouts implements AutoCloseable {
   private final Staleness staleness;
   private final Clock clock;
   private final ExecutorService pool;
+  private final Releases releases;
 
   TickRollouts(RolloutStore store, MetricsCollector metrics, TrafficRouter router,
-      CanaryJudge judge, DecisionLoop loop, Staleness staleness, Clock clock, int parallelism) {
+      CanaryJudge judge, DecisionLoop loop, Staleness staleness, Clock clock, int parallelism,
+      Releases releases) {
+    this.releases = releases;
     this.store = store;
     this.metrics = metrics;
     this.served = new ServedShares(router);
@@ -87,7 +90,14 @@ final class TickRollouts implements AutoCloseable {
             judgement(w, fresh, share), newer.get(r.id()), share)));
       })));
     }
-    return collect(futures);
+    List<HandleResult> results = collect(futures);
+    // The safety net of releases across regions: an invocation that moved a region and died
+    // before its release took the next step (a wave, a stop) is made good here.
+    Map<String, Rollout> releaseOf = new java.util.LinkedHashMap<>();
+    rollouts.stream().filter(r -> r.releaseId() != null)
+        .forEach(r -> releaseOf.putIfAbsent(r.releaseId(), r));
+    releaseOf.forEach((id, r) -> releases.drive(id, r.policy(), t.eventId()));
+    return results;
   }
 
   /**

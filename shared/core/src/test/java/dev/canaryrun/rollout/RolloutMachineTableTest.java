@@ -80,6 +80,10 @@ class RolloutMachineTableTest {
     EVENTS.put("drill", r -> command("e-drill", CommandType.DRILL));
     EVENTS.put("drillAlert", r -> new AlertFired("e-dal", NOW, "drill-x", r.candidateRevision(),
         "canaryrun rollback drill", "drill incident", NOW, Rollouts.DRILL_ID));
+    // A rollout of one region is in no release: a release's stop is never its business
+    // (ReleaseStopTableTest has the rollouts of a release in every state).
+    EVENTS.put("releaseStop", r -> new RolloutEvent.ReleaseStopped("e-stop", NOW,
+        "checkout-b1234567", "stopped by europe-west1 ROLLED_BACK"));
   }
 
   /** A tick; observing, it carries the split the pipeline set (10%), read from Cloud Run. */
@@ -94,51 +98,51 @@ class RolloutMachineTableTest {
     // build, newer, deployed, deployFail, smokeOk, smokeFail,
     // tickPass, tickFail, tickInconclusive, alertCandidate, alertStable, resolved,
     // pause, resume, promote, rollback, retry, malformed, applied, outside, observed,
-    // drill, drillAlert
+    // drill, drillAlert, releaseStop
     TABLE.put(RolloutState.DEPLOYING, "noop, SUPERSEDED, VERIFYING, FAILED, noop, noop,"
         + " updated, updated, updated, ROLLED_BACK, noop, recorded,"
-        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop, noop, rejected, noop");
+        + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop, noop, rejected, noop, noop");
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
-        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop, noop, rejected, noop");
+        + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop, noop, rejected, noop, noop");
     // CANARY x tickInconclusive: an hour in, past the step's maximum dwell, exposure-aware
     // progression moves on (onInconclusive promote, the default; StepGateTest has the rest).
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " CANARY#2->20%, ROLLING_BACK->0%, CANARY#2->20%, ROLLING_BACK->0%, updated, recorded,"
-        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, PAUSED#1, noop, rejected, noop");
+        + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, PAUSED#1, noop, rejected, noop, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " updated, ROLLING_BACK->0%, updated, ROLLING_BACK->0%, updated, recorded,"
-        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop, rejected, noop");
+        + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop, rejected, noop, noop");
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop, rejected, noop");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop, rejected, noop, noop");
     // BAKING (a 30-minute bake, an hour in: the bake time has passed).
     TABLE.put(RolloutState.BAKING, "noop, PROMOTED, noop, noop, noop, noop,"
         + " PROMOTED, ROLLING_BACK->0%, PROMOTED, ROLLING_BACK->0%, updated, recorded,"
-        + " rejected, rejected, PROMOTED, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop, rejected, noop");
+        + " rejected, rejected, PROMOTED, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop, rejected, noop, noop");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated, rejected, noop");
+        + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated, rejected, noop, noop");
     TABLE.put(RolloutState.ROLLING_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop, noop, rejected, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop, noop, rejected, noop, noop");
     TABLE.put(RolloutState.ROLLED_BACK, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated, rejected, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated, rejected, noop, noop");
     TABLE.put(RolloutState.SUPERSEDED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated, rejected, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated, rejected, noop, noop");
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop, rejected, noop");
+        + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop, rejected, noop, noop");
     // Observe-only: the pipeline set 10% (audited as its shift: the policy's 90-minute budget
     // has not run out); no command applies, nothing writes traffic.
     TABLE.put(RolloutState.OBSERVING, "noop, SUPERSEDED, noop, noop, noop, noop,"
         + " OBSERVING->10%, OBSERVED->10%, OBSERVING->10%, OBSERVED, updated, recorded,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop, rejected, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop, rejected, noop, noop");
     TABLE.put(RolloutState.OBSERVED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
-        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop, rejected, noop");
+        + " rejected, rejected, rejected, rejected, rejected, rejected, noop, noop, noop, rejected, noop, noop");
   }
 
   static Stream<Arguments> pairs() {

@@ -67,13 +67,18 @@ final class RolloutDocument {
     if (s.drill() != null) {
       m.put("drill", DrillFields.write(s.drill())); // absent on releases
     }
+    if (s.releaseId() != null) { // absent: a release of one region, as before releases existed
+      m.put("releaseId", s.releaseId());
+      m.put("wave", s.wave());
+    }
   }
 
   private static RolloutSpec readSpec(String id, Fields f) {
     return new RolloutSpec(f.string("id"), f.string("service"), f.string("region"),
         f.string("image"), f.string("buildId"), f.instant("builtAt"),
         f.string("candidateRevision"), f.bool("adopt"), policy(id, f.string("policy")),
-        f.instant(CREATED_AT), DrillFields.readDrill(f.optMap("drill")));
+        f.instant(CREATED_AT), DrillFields.readDrill(f.optMap("drill")),
+        f.optString("releaseId"), f.optString("releaseId") == null ? 0 : f.intValue("wave"));
   }
 
   private static void writeStatus(RolloutStatus s, Map<String, Object> m) {
