@@ -11,8 +11,10 @@ import java.util.Objects;
  *
  * @param verifiedEmail the sender's email as its Google-signed ID token says; null for a
  *     command whose sender was not verified (allowed on the emulators only)
- * @param region for {@code drill} only: the region the operator expects the service in; null
- *     to take its policy's
+ * @param region for {@code drill}: the region the operator expects the service in; null to
+ *     take its policy's. For the others, a service released across regions: the one region the
+ *     command acts on; null acts on every region of the service's newest release (a rolloutId
+ *     names one region anyway)
  */
 public record CommandRequest(String eventId, Instant occurredAt, String service, String rolloutId,
     CommandType command, String actor, String reason, Instant expiresAt, ExpiryAction atExpiry,
@@ -40,6 +42,12 @@ public record CommandRequest(String eventId, Instant occurredAt, String service,
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /** The same command for {@code r} only. */
+  public CommandRequest inRegion(String r) {
+    return new CommandRequest(eventId, occurredAt, service, rolloutId, command, actor, reason,
+        expiresAt, atExpiry, verifiedEmail, r);
   }
 
   /** The same command from {@code sender}: the verified identity replaces the claimed actor. */

@@ -64,7 +64,7 @@ public final class RolloutService implements AutoCloseable {
     this.alerts = new RouteAlert(store, loop, staleness);
     this.drills = new StartDrill(store, policies, machine, loop, staleness, drills.probe(),
         drills.reports(), clock);
-    this.commands = new RouteCommand(store, policies, loop, staleness, this.drills);
+    this.commands = new RouteCommand(store, policies, loop, staleness, this.drills, releases);
   }
 
   public HandleResult onBuildSucceeded(BuildSucceeded e) {

@@ -11,6 +11,12 @@ import dev.canaryrun.rollout.RolloutEvent.RefusedCommand;
 import dev.canaryrun.rollout.RolloutEvent.RefusedCommand.Refusal;
 import dev.canaryrun.rollout.RolloutEvent.ServiceRollouts;
 import dev.canaryrun.service.HandleResult.Status;
+import dev.canaryrun.policy.RegionPlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,14 +31,16 @@ final class RouteCommand {
   private final DecisionLoop loop;
   private final Staleness staleness;
   private final StartDrill drills;
+  private final Releases releases;
 
   RouteCommand(RolloutStore store, PolicyStore policies, DecisionLoop loop, Staleness staleness,
-      StartDrill drills) {
+      StartDrill drills, Releases releases) {
     this.store = store;
     this.policies = policies;
     this.loop = loop;
     this.staleness = staleness;
     this.drills = drills;
+    this.releases = releases;
   }
 
   HandleResult handle(CommandRequest c) {
@@ -66,8 +74,78 @@ final class RouteCommand {
       return drills.handle(new DrillRequest(c.eventId(), c.occurredAt(), c.service(),
           c.region(), c.actor(), c.reason(), null));
     }
-    // The policy names the service's region: a command reaches the rollout there.
-    ServicePointer pointer = store.pointer(c.service(), watched.get().region()).orElse(null);
+    RegionPlan plan = watched.get().policy().regions();
+    if (c.region() != null && !(plan.spansRegions() ? plan.regions().contains(c.region())
+        : c.region().equals(watched.get().region()))) {
+      return rejected(null, what + "service " + c.service() + " does not run in " + c.region()
+          + " (its regions: " + (plan.spansRegions() ? plan.regions()
+          : List.of(watched.get().region())) + ")", c.eventId());
+    }
+    if (c.rolloutId() != null) {
+      // A rollout id names its region: the command is decided with that region's pointer.
+      String region = ofService(c.rolloutId(), c.service()).map(Rollout::region)
+          .orElse(watched.get().region());
+      return inRegion(c, region, what);
+    }
+    if (!plan.spansRegions()) {
+      return inRegion(c, watched.get().region(), what); // the policy names the region
+    }
+    if (c.region() != null) {
+      return inRegion(c, c.region(), what);
+    }
+    // One session: every region gets the operator's command before the release reacts to
+    // any of them (a rollback is then the operator's in each region, not a release stop).
+    return releases.session(() -> onRelease(c, plan, what));
+  }
+
+  /**
+   * A command without a region or rollout, for a service released across regions, acts on the
+   * service's newest release: in every region whose rollout (in flight, else for retry and
+   * rollback the latest) belongs to it. A region still running an older release is left alone,
+   * and so is a region whose rollout started after the command was sent: a redelivered
+   * "promote" must not approve a wave its first delivery started.
+   */
+  private HandleResult onRelease(CommandRequest c, RegionPlan plan, String what) {
+    boolean historical = c.command() == CommandType.RETRY || c.command() == CommandType.ROLLBACK;
+    Map<String, Rollout> targets = new LinkedHashMap<>();
+    for (String region : plan.regions()) {
+      ServicePointer p = store.pointer(c.service(), region).orElse(null);
+      String id = p == null ? null : p.activeRolloutId() != null ? p.activeRolloutId()
+          : historical ? p.lastRolloutId() : null;
+      if (id != null) {
+        ofService(id, c.service()).filter(r -> !r.spec().createdAt().isAfter(c.occurredAt()))
+            .ifPresent(r -> targets.put(region, r));
+      }
+    }
+    Optional<Rollout> newest = targets.values().stream()
+        .max(java.util.Comparator.comparing(Rollout::builtAt));
+    if (newest.isEmpty()) {
+      return rejected(null, what + "service " + c.service() + " has no rollout "
+          + (historical ? "" : "in flight ") + "in " + plan.regions(), c.eventId());
+    }
+    String release = newest.get().releaseId();
+    List<HandleResult> results = new ArrayList<>();
+    List<String> regions = new ArrayList<>();
+    for (Map.Entry<String, Rollout> t : targets.entrySet()) {
+      if (Objects.equals(release, t.getValue().releaseId())) {
+        regions.add(t.getKey());
+        results.add(inRegion(c.inRegion(t.getKey()), t.getKey(), what));
+      }
+    }
+    HandleResult first = results.get(0);
+    Status status = results.stream().anyMatch(r -> r.status() == Status.APPLIED)
+        ? Status.APPLIED : first.status();
+    StringBuilder message = new StringBuilder("release " + release + " (" + regions + "):");
+    for (int i = 0; i < results.size(); i++) {
+      message.append(i == 0 ? " " : "; ").append(regions.get(i)).append(": ")
+          .append(results.get(i).message());
+    }
+    return new HandleResult(status, first.rolloutId(), first.state(), message.toString());
+  }
+
+  /** The command in one region: its rollout in flight there, or the one it names. */
+  private HandleResult inRegion(CommandRequest c, String region, String what) {
+    ServicePointer pointer = store.pointer(c.service(), region).orElse(null);
     String inFlight = pointer == null ? null : pointer.activeRolloutId();
     String latest = pointer == null ? null : pointer.lastRolloutId();
     boolean historical = c.command() == CommandType.RETRY || c.command() == CommandType.ROLLBACK;
@@ -75,7 +153,7 @@ final class RouteCommand {
         : historical ? latest : null;
     if (target == null) {
       return rejected(null, what + "service " + c.service() + " has no rollout "
-          + (historical ? "" : "in flight"), c.eventId());
+          + (historical ? "" : "in flight") + " in " + region, c.eventId());
     }
     Optional<Rollout> found = ofService(target, c.service());
     if (found.isEmpty()) {

@@ -45,7 +45,9 @@ public final class CommandDecoder {
   public static final Duration MAX_PAUSE = Duration.ofDays(7);
 
   static final Pattern SERVICE = Pattern.compile("[a-z]([-a-z0-9]{0,47}[a-z0-9])?");
-  static final Pattern ROLLOUT_ID = Pattern.compile("[a-z][-a-z0-9]{0,62}");
+  /** A rollout id: a revision-like name, then {@code @region} for a region of a release. */
+  static final Pattern ROLLOUT_ID =
+      Pattern.compile("[a-z][-a-z0-9]{0,62}(@[a-z]+-[a-z]+[0-9]{1,2})?");
   private static final Set<String> FIELDS = Set.of("schemaVersion", "command", "service",
       "rolloutId", "reason", "actor", "expiresAt", "atExpiry", ID_TOKEN, "region");
   static final Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]{1,2}");
@@ -113,9 +115,8 @@ public final class CommandDecoder {
           + "' (one of pause, resume, promote, rollback, retry, drill)");
     };
     String region = optionalText(root, "region");
-    if (region != null && command != CommandType.DRILL) {
-      throw new MalformedEventException("region applies to drill only, not to " + commandText);
-    }
+    // drill: the region the operator expects the service in; the others: the one region of a
+    // service released across regions the command acts on.
     if (region != null && !REGION.matcher(region).matches()) {
       throw new MalformedEventException("region '" + Json.abbreviate(region)
           + "' is not a Cloud Run region");

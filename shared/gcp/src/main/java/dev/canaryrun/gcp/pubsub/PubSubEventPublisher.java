@@ -64,18 +64,23 @@ public final class PubSubEventPublisher implements EventPublisher, AutoCloseable
         .put("type", notification.type().name())
         .put("rolloutId", rollout.id())
         .put("service", rollout.service())
+        .put("region", rollout.region())
+        .put("releaseId", rollout.releaseId()) // null for a release of one region
         .put("state", rollout.state().name())
         .put("candidatePercent", rollout.traffic().candidatePercent())
         .put("message", notification.message());
     body.set("details", JSON.valueToTree(JsonValues.of(notification.details())));
     body.put("at", clock.instant().toString());
-    PubsubMessage message = PubsubMessage.newBuilder()
+    PubsubMessage.Builder builder = PubsubMessage.newBuilder()
         .setData(ByteString.copyFromUtf8(body.toString()))
         .putAttributes("type", notification.type().name())
         .putAttributes("service", rollout.service())
         .putAttributes("rolloutId", rollout.id())
-        .setOrderingKey(rollout.id())
-        .build();
+        .putAttributes("region", rollout.region());
+    if (rollout.releaseId() != null) {
+      builder.putAttributes("releaseId", rollout.releaseId()); // filter a release's events
+    }
+    PubsubMessage message = builder.setOrderingKey(rollout.id()).build();
     publish(eventsTopic, true, message,
         notification.type() + " notification of rollout " + rollout.id());
   }

@@ -81,18 +81,35 @@ class PubSubEventPublisherTest {
 
     List<PubsubMessage> messages = pull(sub, 2);
     PubsubMessage first = messages.get(0);
-    assertEquals(Map.of("type", "STEP_ADVANCED", "service", "checkout", "rolloutId", "checkout-7f3a"),
-        first.getAttributesMap());
+    assertEquals(Map.of("type", "STEP_ADVANCED", "service", "checkout", "rolloutId", "checkout-7f3a",
+        "region", "europe-west1"), first.getAttributesMap());
     assertEquals("checkout-7f3a", first.getOrderingKey());
     JsonNode body = JSON.readTree(first.getData().toStringUtf8());
     assertEquals(JSON.readTree("""
         {"type": "STEP_ADVANCED", "rolloutId": "checkout-7f3a", "service": "checkout",
-         "state": "CANARY", "candidatePercent": 20, "message": "advanced to 20%",
+         "region": "europe-west1", "releaseId": null, "state": "CANARY", "candidatePercent": 20, "message": "advanced to 20%",
          "details": {"at": "2025-03-01T12:00:00Z", "figures": {"eValue": 120.5}, "step": 1,
                      "verdict": "PASS"},
          "at": "2025-03-01T12:00:00Z"}
         """), body);
     assertEquals("PAUSED", messages.get(1).getAttributesOrThrow("type"), "in publish order");
+  }
+
+  @Test
+  void aRegionOfAReleaseSaysItsReleaseAndRegion() throws Exception {
+    SubscriptionName sub = topicWithSubscription("canaryrun-events");
+    Rollout one = rollout();
+    RolloutSpec s = one.spec();
+    Rollout r = new Rollout(new RolloutSpec("checkout-7f3a@us-central1", s.service(),
+        "us-central1", s.image(), s.buildId(), s.builtAt(), s.candidateRevision(), false,
+        s.policy(), s.createdAt(), null, "checkout-7f3a", 1), one.status(), 3, one.updatedAt());
+    publisher.notify(r, new Notify(NotificationType.STARTED, "started", Map.of()));
+    PubsubMessage m = pull(sub, 1).get(0);
+    assertEquals("checkout-7f3a", m.getAttributesOrThrow("releaseId"));
+    assertEquals("us-central1", m.getAttributesOrThrow("region"));
+    JsonNode body = JSON.readTree(m.getData().toStringUtf8());
+    assertEquals("checkout-7f3a", body.get("releaseId").asText());
+    assertEquals("us-central1", body.get("region").asText());
   }
 
   @Test

@@ -114,6 +114,23 @@ class FirestoreRolloutStoreTest {
   }
 
   @Test
+  void aRegionOfAReleaseKeepsItsReleaseWaveAndRegionPlan() {
+    Rollout one = simple("svc-rel", "svc", RolloutState.CANARY, TrafficIntent.desired(5), T0);
+    var s = one.spec();
+    var plan = dev.canaryrun.policy.PolicyJson.parse("{\"regions\": [\"europe-west1\","
+        + " \"us-central1\"], \"onRegionFailure\": \"keep\"}").regions();
+    Rollout r = new Rollout(new dev.canaryrun.rollout.RolloutSpec("svc-rel@us-central1",
+        s.service(), "us-central1", s.image(), s.buildId(), s.builtAt(), "svc-rel", false,
+        s.policy().withRegions(plan), s.createdAt(), null, "svc-rel", 1), one.status(), 0, null);
+    store.save(r, 0, "e1", List.of());
+    Rollout back = store.find("svc-rel@us-central1").orElseThrow();
+    assertEquals("svc-rel", back.releaseId());
+    assertEquals(1, back.spec().wave());
+    assertEquals(plan, back.policy().regions());
+    assertEquals(null, store.find("svc-1").map(Rollout::releaseId).orElse(null));
+  }
+
+  @Test
   void aMissingRolloutIsEmpty() {
     assertTrue(store.find("nope").isEmpty());
     assertTrue(store.pointer("nope", "us-central1").isEmpty());
