@@ -182,10 +182,49 @@ class MultiRegionEndToEndTest {
     assertEquals(100, percentOf("comet", US, stable.get(US)));
   }
 
+  @Test
+  void commandsActOnTheWholeReleaseOrOnOneRegion() throws Exception {
+    Map<String, String> stable = watch("relay", "rollback", """
+        {"steps": [{"percent": 10, "minDwellSeconds": 2, "maxDwellSeconds": 60, "gate": {}}],
+         "metrics": {"alignmentPeriodSeconds": 1, "ingestDelaySeconds": 1},
+         "smokeCheck": {"path": "/", "expectedStatus": 200, "attempts": 2, "timeoutSeconds": 2},
+         "regions": ["europe-west1", "us-central1", "asia-east1"]}
+        """);
+    String release = publishBuild("relay");
+    healthy("relay", stable, release);
+    String eu = RolloutIds.inRelease(release, EU);
+    String us = RolloutIds.inRelease(release, US);
+    String asia = RolloutIds.inRelease(release, ASIA);
+    assertTrue(h.await(eu, RolloutState.PAUSED, WAIT).pause().gate());
+
+    command("relay", "promote", null); // the release: its one region in flight
+    h.await(eu, RolloutState.PROMOTED, WAIT);
+    h.await(us, RolloutState.PAUSED, WAIT);
+    h.await(asia, RolloutState.PAUSED, WAIT);
+
+    command("relay", "promote", US); // one region: asia still waits at its gate
+    h.await(us, RolloutState.PROMOTED, WAIT);
+    Thread.sleep(2000);
+    assertEquals(RolloutState.PAUSED, h.rollout(asia).orElseThrow().state());
+
+    command("relay", "rollback", null); // the release, in all three regions
+    for (String id : List.of(eu, us, asia)) {
+      Rollout r = h.await(id, RolloutState.ROLLED_BACK, WAIT);
+      assertTrue(h.store.audit(id).stream().anyMatch(a -> a.actor().equals("e2e@example.com")
+          && a.eventType().equals("Command.ROLLBACK")), id);
+      assertEquals(100, percentOf("relay", r.region(), stable.get(r.region())), id);
+    }
+  }
+
   // ---- the world ---------------------------------------------------------------------------
 
   /** The service in the three regions, watched; returns each region's stable revision. */
   private Map<String, String> watch(String service, String onRegionFailure) throws Exception {
+    return watch(service, onRegionFailure, policy(onRegionFailure));
+  }
+
+  private Map<String, String> watch(String service, String onRegionFailure, String policy)
+      throws Exception {
     Map<String, String> stable = new LinkedHashMap<>();
     for (String region : REGIONS) {
       Service s = h.plane.cloudRun().createService("projects/" + h.project + "/locations/"
@@ -194,7 +233,7 @@ class MultiRegionEndToEndTest {
       stable.put(region, rev.substring(rev.lastIndexOf('/') + 1));
     }
     h.db.collection("policies").document(service)
-        .set(Map.of("policy", policy(onRegionFailure), "region", EU)).get();
+        .set(Map.of("policy", policy, "region", EU)).get();
     return stable;
   }
 
@@ -206,6 +245,14 @@ class MultiRegionEndToEndTest {
     h.publish("cloud-builds", CloudBuildMessages.success(h.project, buildId, service, EU, image,
         Instant.now()), CloudBuildMessages.attributes(buildId, "SUCCESS"));
     return RolloutIds.forBuild(service, buildId);
+  }
+
+  private void command(String service, String command, String region) throws Exception {
+    h.publish("canaryrun-commands", "{\"schemaVersion\":1,\"command\":\"" + command
+        + "\",\"service\":\"" + service + "\""
+        + (region == null ? "" : ",\"region\":\"" + region + "\"")
+        + ",\"reason\":\"end-to-end test\",\"idToken\":\""
+        + h.google.token("e2e@example.com", Instant.now().minusSeconds(5)) + "\"}", Map.of());
   }
 
   private void healthy(String service, Map<String, String> stable, String candidate) {
