@@ -96,7 +96,7 @@ resource "google_cloud_run_v2_service_iam_member" "controller" {
   for_each = local.function_services
 
   project  = var.project_id
-  location = local.services[each.value.service].region
+  location = each.value.region
   name     = each.value.service
   role     = google_project_iam_custom_role.rollout.id
   member   = google_service_account.function[each.value.function].member

@@ -117,7 +117,7 @@ locals {
   # Defaults + per-service overrides. Overrides are snake_case (Terraform style) and are
   # mapped onto the camelCase fields of the policy JSON; unset (null) overrides keep the
   # default, so the document always carries the complete, effective policy.
-  policies = {
+  policy_base = {
     for name, svc in var.services : name => {
       steps = svc.policy.steps == null ? local.policy_defaults.steps : [
         for s in svc.policy.steps : {
@@ -160,7 +160,7 @@ locals {
       } : k => v if v != null })
       # Who may release: always written, so a forged build's image from elsewhere is refused.
       release = {
-        imagePrefixes = coalesce(svc.policy.release.image_prefixes, ["${coalesce(svc.region, var.region)}-docker.pkg.dev/${var.project_id}/"])
+        imagePrefixes = coalesce(svc.policy.release.image_prefixes, [for r in coalesce(svc.regions, [coalesce(svc.region, var.region)]) : "${r}-docker.pkg.dev/${var.project_id}/"])
         buildProjects = coalesce(svc.policy.release.build_projects, [var.project_id])
         triggerIds    = svc.policy.release.trigger_ids
       }
@@ -182,26 +182,51 @@ locals {
     }
   }
 
+  # A release across regions (policy regions, waves, onRegionFailure; README "Releases
+  # across regions"): only what is set is written, so a one-region policy stays as it was.
+  policy_regions = {
+    for name, svc in var.services : name => { for k, v in {
+      regions         = svc.regions
+      waves           = svc.policy.waves
+      onRegionFailure = svc.policy.on_region_failure
+    } : k => v if v != null }
+  }
+
+  policies = {
+    for name, p in local.policy_base : name => merge(p, local.policy_regions[name])
+  }
+
   services = {
     for name, svc in var.services : name => merge(svc, {
-      region = coalesce(svc.region, var.region)
+      # The policy document's region: the service's first region when it lists several.
+      region      = coalesce(svc.region, try(svc.regions[0], null), var.region)
+      all_regions = coalesce(svc.regions, [coalesce(svc.region, var.region)])
     })
   }
 
-  # Every (function, watched service) pair: each function may shift traffic of any watched
-  # service (rollback can come from a tick, an alert or an operator), so each needs the
-  # canaryrun Cloud Run role there (no delete, no IAM), and on nothing else.
+  # Every watched service in every region it runs in: the first region keyed by the
+  # service's name alone (as before releases spanned regions), the others SERVICE@REGION.
+  service_regions = flatten([
+    for name, svc in local.services : [
+      for i, r in svc.all_regions : { key = i == 0 ? name : "${name}@${r}", service = name, region = r }
+    ]
+  ])
+
+  # Every (function, watched service, region): each function may shift traffic of any watched
+  # service in any of its regions (rollback can come from a tick, an alert or an operator),
+  # so each needs the canaryrun Cloud Run role there (no delete, no IAM), and on nothing else.
   function_services = {
-    for pair in setproduct(keys(local.functions), keys(local.services)) :
-    "${pair[0]}/${pair[1]}" => { function = pair[0], service = pair[1] }
+    for pair in setproduct(keys(local.functions), local.service_regions) :
+    "${pair[0]}/${pair[1].key}" => { function = pair[0], service = pair[1].service, region = pair[1].region, first = pair[1].key == pair[1].service }
   }
 
   # Functions that may create a revision (actAs on the runtime accounts): the build function
   # deploys the candidate; the tick re-drives a deploy that got stuck and a retry command
   # re-deploys a candidate that never deployed. The alert function only moves traffic.
   deploying_functions = toset(["build", "tick", "command"])
+  # actAs is on the service's runtime account, the same in every region: one grant each.
   deploying_services = {
-    for key, pair in local.function_services : key => pair if contains(local.deploying_functions, pair.function)
+    for key, pair in local.function_services : key => pair if contains(local.deploying_functions, pair.function) && pair.first
   }
 }
 

@@ -30,6 +30,11 @@ variable "services" {
     - runtime_service_account: email of the service's runtime identity; the controller needs
       iam.serviceAccountUser on it to deploy revisions, and on nothing else.
     - region: Cloud Run region of the service (defaults to var.region).
+    - regions: for a service that runs in several regions, all of them; one build is then one
+      release, rolled out region by region in policy.waves (default: the first region alone,
+      then the others together), each region judged on its own traffic. The functions stay
+      in var.region (one controller per project); IAM, alert policies and the audit-log sink
+      cover every listed region.
     - policy: overrides of the rollout policy (docs/CONTRACT.md); unset fields keep the defaults.
       policy.release limits which images, build projects and triggers may release the service;
       policy.operators which verified Google accounts may command it.
@@ -38,6 +43,7 @@ variable "services" {
   type = map(object({
     runtime_service_account = string
     region                  = optional(string)
+    regions                 = optional(list(string))
     policy = optional(object({
       steps = optional(list(object({
         percent           = number
@@ -70,6 +76,11 @@ variable "services" {
         attempts        = optional(number)
         timeout_seconds = optional(number)
       }), {})
+      # The order a release goes through the service's regions (docs/CONTRACT.md "waves"),
+      # and what a failed region does to the regions it already promoted: rollback | keep.
+      waves             = optional(list(list(string)))
+      on_region_failure = optional(string)
+
       on_new_build    = optional(string)
       candidate_tag   = optional(string)
       on_inconclusive = optional(string)
@@ -161,6 +172,38 @@ variable "services" {
       )
     ])
     error_message = "policy.steps must be non-empty, with increasing percents in (0, 100) and max_dwell_seconds >= min_dwell_seconds >= 0."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.regions == null ? true : (length(s.regions) > 0 && length(distinct(s.regions)) == length(s.regions) && alltrue([for r in s.regions : can(regex("^[a-z]+(-[a-z]+)*[0-9]+$", r))]))])
+    error_message = "regions must be a non-empty list of distinct Cloud Run region names (e.g. europe-west1)."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.regions == null || s.region == null ? true : contains(s.regions, s.region)])
+    error_message = "region, when set with regions, must be one of regions."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.waves == null && s.policy.on_region_failure == null ? true : s.regions != null])
+    error_message = "policy.waves and policy.on_region_failure need the service's regions."
+  }
+  validation {
+    # Every wave non-empty, every region of a wave listed, no region in two waves, and every
+    # listed region in a wave (a region in no wave would never be released).
+    condition = alltrue([for s in values(var.services) : s.policy.waves == null || s.regions == null ? true : (
+      alltrue([for w in s.policy.waves : length(w) > 0]) &&
+      alltrue([for r in flatten(s.policy.waves) : contains(s.regions, r)]) &&
+      length(distinct(flatten(s.policy.waves))) == length(flatten(s.policy.waves)) &&
+      length(flatten(s.policy.waves)) == length(s.regions)
+    )])
+    error_message = "policy.waves must be non-empty waves of the service's regions, each region in exactly one wave."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.policy.on_region_failure == null ? true : contains(["rollback", "keep"], s.policy.on_region_failure)])
+    error_message = "policy.on_region_failure must be \"rollback\" or \"keep\"."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : s.regions == null ? true : s.policy.mode != "observe"])
+    error_message = "regions cannot be set with policy.mode \"observe\" (a release across regions is steered wave by wave)."
   }
 
   validation {

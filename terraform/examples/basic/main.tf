@@ -47,6 +47,17 @@ module "canaryrun" {
       runtime_service_account = "catalog-runtime@${var.project_id}.iam.gserviceaccount.com"
       region                  = "europe-west4"
     }
+    # One service in three regions behind a global load balancer: each build is one release,
+    # europe-west1 first, then the other two together once it is promoted; a failure in any
+    # region rolls back the regions this release already promoted.
+    storefront = {
+      runtime_service_account = "storefront-runtime@${var.project_id}.iam.gserviceaccount.com"
+      regions                 = ["europe-west1", "us-central1", "asia-east1"]
+      policy = {
+        waves             = [["europe-west1"], ["us-central1", "asia-east1"]]
+        on_region_failure = "rollback"
+      }
+    }
   }
 
   operators = var.operators
