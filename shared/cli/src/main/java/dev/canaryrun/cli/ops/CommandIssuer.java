@@ -28,12 +28,24 @@ public final class CommandIssuer {
   public enum Outcome { PUBLISHED, NO_EFFECT, REJECTED, DECIDED, APPLIED }
 
   /** One command to issue; {@code rolloutId}, {@code expiresAt} and {@code atExpiry} optional. */
+  /**
+   * @param wholeRelease for a service released across regions: the message names no rollout,
+   *     and the controller acts on every region of the service's newest release (the CLI waits
+   *     on the one region it resolved)
+   */
   public record Request(CommandType type, String service, String rolloutId, String reason,
-      Instant expiresAt, ExpiryAction atExpiry, Duration waitFor, boolean noWait) {
+      Instant expiresAt, ExpiryAction atExpiry, Duration waitFor, boolean noWait,
+      boolean wholeRelease) {
     public Request {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(waitFor, "waitFor");
+    }
+
+    /** One rollout: the one named, else the one in flight in the configured region. */
+    public Request(CommandType type, String service, String rolloutId, String reason,
+        Instant expiresAt, ExpiryAction atExpiry, Duration waitFor, boolean noWait) {
+      this(type, service, rolloutId, reason, expiresAt, atExpiry, waitFor, noWait, false);
     }
   }
 
@@ -73,7 +85,12 @@ public final class CommandIssuer {
     Rollout target = target(q);
     String actor = Identity.of(backend.config(), env);
     // The rollout id resolved here goes into the command: the one this command watches.
-    CommandMessage message = new CommandMessage(q.type(), q.service(), target.id(), reason,
+    if (q.wholeRelease() && target.releaseId() == null) {
+      throw new UsageProblem("--release: " + target.id() + " is not a region of a release across"
+          + " regions (the service's policy lists no regions)");
+    }
+    CommandMessage message = new CommandMessage(q.type(), q.service(),
+        q.wholeRelease() ? null : target.id(), reason,
         actor, q.expiresAt(), q.atExpiry(), Identity.idToken(backend.config()).orElse(null));
     String messageId = backend.publish(message);
     String verb = q.type().name().toLowerCase(java.util.Locale.ROOT);

@@ -28,6 +28,11 @@ abstract class ControlCommand extends OperatorCommand {
           + "rollback: else the latest)")
   String rolloutId;
 
+  @Option(names = "--release", description = "act on every region of the service's newest "
+      + "release (a service whose policy lists regions); the wait is on the region --region or "
+      + "the rollout in flight names")
+  boolean wholeRelease;
+
   @Option(names = "--no-wait", description = "publish and exit without waiting for the effect")
   boolean noWait;
 
@@ -61,7 +66,7 @@ abstract class ControlCommand extends OperatorCommand {
     }
     CommandIssuer.Issued issued = new CommandIssuer(b, ctx().env(), ctx().clock()).issue(
         new CommandIssuer.Request(type(), service, rolloutId, reason, expiresAt, atExpiry, wait,
-            noWait));
+            noWait, wholeRelease));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("command", type().name().toLowerCase());
     result.put("service", service);

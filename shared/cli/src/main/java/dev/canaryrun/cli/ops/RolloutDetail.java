@@ -21,6 +21,13 @@ public final class RolloutDetail {
   static List<String> lines(Rollout r, List<AuditEntry> audit, Instant now) {
     List<String> out = new ArrayList<>();
     out.add("rollout    " + r.id() + "  (" + r.service() + ", " + r.region() + ")");
+    if (r.releaseId() != null) {
+      // A region of a release across regions: where it stands in the release's waves.
+      var plan = r.policy().regions();
+      out.add("release    " + r.releaseId() + ": wave " + (r.spec().wave() + 1) + " of "
+          + plan.waves().size() + " " + plan.waves() + ", on a region's failure "
+          + plan.onRegionFailure().name().toLowerCase(java.util.Locale.ROOT));
+    }
     out.add("state      " + r.state() + (r.ended() ? " (finished)" : "") + " for "
         + Human.duration(Duration.between(r.stateSince(), now)) + ": " + r.reason());
     out.add("image      " + r.image());

@@ -46,6 +46,8 @@ public final class RolloutJson {
     m.put("id", r.id());
     m.put("service", r.service());
     m.put("region", r.region());
+    m.put("releaseId", r.releaseId()); // null: a release of one region
+    m.put("wave", r.releaseId() == null ? null : r.spec().wave());
     m.put("image", r.image());
     m.put("buildId", r.buildId());
     m.put("state", r.state().name());

@@ -58,8 +58,23 @@ final class StatusCommand extends OperatorCommand {
   private void draw(OperatorBackend b, boolean redraw) {
     List<String> services = service != null ? List.of(service) : b.history().services();
     List<StatusTable.Row> rows = new ArrayList<>();
+    boolean oneRegion = b.config().region() != null && !b.config().region().isBlank();
     for (String s : services) {
-      rows.add(new StatusTable.Row(s, current(b, s)));
+      var pointers = oneRegion ? List.<dev.canaryrun.port.RolloutStore.ServicePointer>of()
+          : b.store().pointers(s);
+      if (pointers.size() <= 1) {
+        rows.add(new StatusTable.Row(s, current(b, s)));
+        continue;
+      }
+      // A service in several regions (a release across regions): one line per region.
+      pointers.stream().filter(p -> p.region() != null).sorted(java.util.Comparator.comparing(
+              dev.canaryrun.port.RolloutStore.ServicePointer::region,
+              java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+          .forEach(p -> {
+            String id = p.activeRolloutId() != null ? p.activeRolloutId() : p.lastRolloutId();
+            rows.add(new StatusTable.Row(s, id == null ? java.util.Optional.empty()
+                : b.store().find(id)));
+          });
     }
     Instant now = ctx().clock().instant();
     if (common.json()) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code canaryrun status}: one line per service, its current (or latest) rollout's state,
+ * {@code canaryrun status}: one line per service and region, its current (or latest) rollout's state,
  * step, the candidate's share and whether Cloud Run confirmed it, the two revisions, time in
  * the state and the last verdict.
  */
@@ -23,15 +23,21 @@ final class StatusTable {
 
   static List<String> lines(List<Row> rows, Instant now, int width) {
     List<List<String>> cells = new ArrayList<>();
-    cells.add(List.of("SERVICE", "ROLLOUT", "STATE", "STEP", "CANARY", "STABLE", "CANDIDATE",
-        "IN STATE", "LAST VERDICT"));
+    cells.add(List.of("SERVICE", "REGION", "ROLLOUT", "STATE", "STEP", "CANARY", "STABLE",
+        "CANDIDATE", "IN STATE", "LAST VERDICT"));
     for (Row row : rows) {
       if (row.rollout().isEmpty()) {
-        cells.add(List.of(row.service(), "-", "no rollouts yet", "-", "-", "-", "-", "-", "-"));
+        cells.add(List.of(row.service(), "-", "-", "no rollouts yet", "-", "-", "-", "-", "-",
+            "-"));
         continue;
       }
       Rollout r = row.rollout().get();
-      cells.add(List.of(r.service(), r.id(), r.state().name(), step(r), traffic(r),
+      // A region of a release across regions: the rollout id is <release>@<region>, and the
+      // wave says where the region is in it.
+      String region = r.releaseId() == null ? r.region()
+          : r.region() + " (wave " + (r.spec().wave() + 1) + "/"
+              + r.policy().regions().waves().size() + ")";
+      cells.add(List.of(r.service(), region, r.id(), r.state().name(), step(r), traffic(r),
           orDash(r.stableRevision()), r.candidateRevision(),
           Human.duration(Duration.between(r.stateSince(), now)),
           r.lastVerdict() == null ? "-" : r.lastVerdict().outcome() + ": "
