@@ -31,47 +31,47 @@ class DrillMachineTableTest {
     // build, newer, deployed, deployFail, smokeOk, smokeFail,
     // tickPass, tickFail, tickInconclusive, alertCandidate, alertStable, resolved,
     // pause, resume, promote, rollback, retry, malformed, applied, outside, observed,
-    // drill, drillAlert
+    // drill, drillAlert, releaseStop (a drill is in no release)
     TABLE.put(RolloutState.DEPLOYING, "noop, SUPERSEDED, VERIFYING, FAILED, noop, noop,"
         + " updated, updated, updated, ROLLED_BACK, noop, recorded,"
         + " rejected, rejected, rejected, ROLLED_BACK, rejected, rejected, noop, noop, noop,"
-        + " rejected, ROLLED_BACK");
+        + " rejected, ROLLED_BACK, noop");
     TABLE.put(RolloutState.VERIFYING, "noop, SUPERSEDED, noop, noop, CANARY#1->5%, FAILED,"
         + " updated, updated, updated, ROLLED_BACK, updated, recorded,"
         + " rejected, rejected, PROMOTING->100%, ROLLED_BACK, rejected, rejected, noop, noop, noop,"
-        + " rejected, ROLLED_BACK");
+        + " rejected, ROLLED_BACK, noop");
     TABLE.put(RolloutState.CANARY, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " ROLLING_BACK->0%, ROLLING_BACK->0%, ROLLING_BACK->0%, ROLLING_BACK->0%, updated, recorded,"
         + " PAUSED#1, rejected, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, PAUSED#1, noop,"
-        + " rejected, ROLLING_BACK->0%");
+        + " rejected, ROLLING_BACK->0%, noop");
     TABLE.put(RolloutState.PAUSED, "noop, SUPERSEDED->0%, noop, noop, noop, noop,"
         + " ROLLING_BACK->0%, ROLLING_BACK->0%, ROLLING_BACK->0%, ROLLING_BACK->0%, updated, recorded,"
         + " recorded, CANARY#1, PROMOTING->100%, ROLLING_BACK->0%, rejected, rejected, noop, noop, noop,"
-        + " rejected, ROLLING_BACK->0%");
+        + " rejected, ROLLING_BACK->0%, noop");
     TABLE.put(RolloutState.PROMOTING, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, ROLLING_BACK->0%, updated, recorded,"
         + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, PROMOTED, noop, noop,"
-        + " rejected, ROLLING_BACK->0%");
+        + " rejected, ROLLING_BACK->0%, noop");
     TABLE.put(RolloutState.PROMOTED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
         + " rejected, rejected, rejected, ROLLING_BACK->0%, rejected, rejected, noop, noop, updated,"
-        + " rejected, noop");
+        + " rejected, noop, noop");
     TABLE.put(RolloutState.ROLLING_BACK, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, recorded,"
         + " rejected, rejected, rejected, rejected, rejected, rejected, ROLLED_BACK, noop, noop,"
-        + " rejected, noop");
+        + " rejected, noop, noop");
     TABLE.put(RolloutState.ROLLED_BACK, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
         + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated,"
-        + " rejected, noop");
+        + " rejected, noop, noop");
     TABLE.put(RolloutState.SUPERSEDED, "noop, noop, noop, noop, noop, noop,"
         + " observes, observes, observes, noop, noop, noop,"
         + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, updated,"
-        + " rejected, noop");
+        + " rejected, noop, noop");
     TABLE.put(RolloutState.FAILED, "noop, noop, noop, noop, noop, noop,"
         + " noop, noop, noop, noop, noop, noop,"
         + " rejected, rejected, rejected, rejected, VERIFYING, rejected, noop, noop, noop,"
-        + " rejected, noop");
+        + " rejected, noop, noop");
   }
 
   static Stream<Arguments> pairs() {
