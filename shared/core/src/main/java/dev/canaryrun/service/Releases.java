@@ -125,8 +125,11 @@ final class Releases {
     for (Rollout r : rollouts.values()) {
       String last = store.pointer(r.service(), r.region())
           .map(RolloutStore.ServicePointer::lastRolloutId).orElse(null);
-      if (last != null && !last.equals(r.id())) {
-        newer = last; // a later rollout took this region: the release was overtaken
+      // A later rollout took this region: the release was overtaken. A rollback drill is not
+      // a release (it puts the stable image back in its place), so it overtakes nothing.
+      if (last != null && !last.equals(r.id())
+          && !store.find(last).map(Rollout::isDrill).orElse(false)) {
+        newer = last;
       }
     }
     ReleasePlan.Next next = ReleasePlan.next(plan, states, newer != null);
