@@ -16,7 +16,6 @@ import dev.canaryrun.rollout.RolloutState;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,8 +81,7 @@ public final class Demo {
 
   /** Entry point of {@code ./canaryrun demo}; returns the process exit code. */
   public static int main(String[] args) {
-    if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args)
-        .contains("-h")) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
       System.out.print(DemoOptions.USAGE);
       return 0;
     }
@@ -157,6 +155,8 @@ public final class Demo {
     LoadGenerator load = track(new LoadGenerator(URI.create(service.getUri()), options.rate()));
     load.burst(WARM_UP_REQUESTS, 64);
     load.start();
+    RegionalPlayer regional = RegionalPlayer.applies(scenario) ? track(RegionalPlayer.start(plane,
+        PROJECT, scenario, options.rate(), WARM_UP_REQUESTS, clock, this::say)) : null;
     ScheduledExecutorService timers =
         Executors.newScheduledThreadPool(2, LoadGenerator.daemon("demo-timer"));
     track((AutoCloseable) timers::shutdownNow);
@@ -175,7 +175,9 @@ public final class Demo {
       say("");
       say("== release " + release.version() + ": " + release.image() + " (" + release.description()
           + "), expected " + release.expect());
-      ReleaseResult r = play(release, plane, backend, deadline);
+      ReleaseResult r = regional == null ? play(release, plane, backend, deadline)
+          : regional.play(release, backend, plane, deadline,
+              id -> playing = new Playing(release.version(), id));
       results.add(r);
       if (r.timedOut()) {
         failure = "the demo timed out after " + scenario.timeout().toSeconds() + " s during "
@@ -189,19 +191,22 @@ public final class Demo {
       timers.shutdownNow();
     }
     if (failure == null) {
-      List<String> off = results.stream().filter(r -> !r.asExpected())
+      List<String> off = new ArrayList<>(results.stream().filter(r -> !r.asExpected())
           .map(r -> r.release().version() + " expected " + r.release().expect() + " but "
               + r.outcome().map(Enum::name).orElse(String.valueOf(r.finalState())) + r.why())
-          .toList();
+          .toList());
+      off.addAll(regional == null ? List.of() : regional.problems());
       if (!off.isEmpty()) {
         failure = String.join("; ", off);
       }
     }
     DemoReport report = new DemoReport(results, backend.describe(), options.rate(),
-        Duration.between(started, clock.instant()), failure);
+        Duration.between(started, clock.instant()), failure,
+        regional == null ? List.of() : regional.rows(),
+        regional == null ? List.of() : regional.published());
     List<String> summary = Summary.render(report, view.width());
     summary.forEach(this::say);
-    writeSummary(Summary.render(report, Integer.MAX_VALUE));
+    Summary.write(options.logDir(), Summary.render(report, Integer.MAX_VALUE), this::say);
     if (options.keep()) {
       DemoExports local = new DemoExports(backend.emulators().firestoreHost(),
           backend.emulators().pubsubHost(), plane.endpoint(), PROJECT, scenario.region(), null);
@@ -331,14 +336,6 @@ public final class Demo {
       bus.publish(topic, data, Map.of());
     } catch (RuntimeException e) {
       // A missed tick is what Cloud Scheduler does on a bad minute; the next one comes.
-    }
-  }
-
-  private void writeSummary(List<String> lines) {
-    try {
-      Files.write(options.logDir().resolve("summary.txt"), lines, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      say("  (could not write " + options.logDir().resolve("summary.txt") + ": " + e + ")");
     }
   }
 

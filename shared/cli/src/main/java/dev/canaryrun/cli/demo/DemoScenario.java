@@ -92,18 +92,31 @@ public record DemoScenario(String service, String region, String stableImage, St
   }
 
   public static DemoScenario defaults() {
-    try (InputStream in = DemoScenario.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+    return resource(DEFAULT_RESOURCE);
+  }
+
+  private static DemoScenario resource(String name) {
+    try (InputStream in = DemoScenario.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+        throw new IllegalStateException("missing resource " + name);
       }
       return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
-          DEFAULT_RESOURCE);
+          name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * A file, or the name of a scenario shipped with the demo ({@code multi-region} is
+   * {@code multi-region-scenario.json} next to the default) when no such file exists.
+   */
   public static DemoScenario load(Path file) {
+    String bundled = "/dev/canaryrun/cli/demo/" + file + "-scenario.json";
+    if (!Files.exists(file) && file.getNameCount() == 1
+        && DemoScenario.class.getResource(bundled) != null) {
+      return resource(bundled);
+    }
     try {
       return parse(Files.readString(file), file.toString());
     } catch (IOException e) {

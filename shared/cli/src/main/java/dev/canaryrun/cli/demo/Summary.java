@@ -30,6 +30,7 @@ final class Summary {
       lines.add(String.format(Locale.ROOT, "  %-4s %-21s %-21s %-4s %s", r.release().version(),
           r.release().expect(), outcome, r.asExpected() ? "ok" : "FAIL", timing(r)));
     }
+    lines.addAll(RegionSummary.render(report.regions(), report.published()));
     for (ReleaseResult r : report.releases()) {
       lines.add("");
       lines.add("-- audit trail of " + (r.rolloutId() == null ? "(no rollout)" : r.rolloutId())
@@ -46,6 +47,17 @@ final class Summary {
         ? "canaryrun demo: all " + report.releases().size() + " releases ended as expected"
         : "canaryrun demo: FAILED: " + report.failure());
     return lines;
+  }
+
+  /** The untruncated summary to {@code dir/summary.txt}; a failure is said, not thrown. */
+  static void write(java.nio.file.Path dir, List<String> lines,
+      java.util.function.Consumer<String> say) {
+    try {
+      java.nio.file.Files.write(dir.resolve("summary.txt"), lines,
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      say.accept("  (could not write " + dir.resolve("summary.txt") + ": " + e + ")");
+    }
   }
 
   private static String timing(ReleaseResult r) {
