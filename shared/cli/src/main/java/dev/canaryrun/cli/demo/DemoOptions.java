@@ -29,7 +29,8 @@ public record DemoOptions(double rate, Path scenario, Path logDir,
       usage: ./canaryrun demo [--rate N] [--scenario FILE] [--log-dir DIR] [--no-live] [--keep]
         --rate N         load on the service, requests per second (default 200)
         --scenario FILE  releases to play, JSON (docs/DEMO.md; default: v2 healthy, v3 raised
-                         5xx, v4 hit by a Monitoring incident)
+                         5xx, v4 hit by a Monitoring incident), or "multi-region": one
+                         release across three regions in two waves
         --log-dir DIR    where logs go (default .canaryrun): functions.log, demo.log,
                          emulators/, summary.txt
         --no-live        no per-second live view, only the summary
