@@ -177,7 +177,8 @@ public final class Demo {
           + "), expected " + release.expect());
       ReleaseResult r = regional == null ? play(release, plane, backend, deadline)
           : regional.play(release, backend, plane, deadline,
-              id -> playing = new Playing(release.version(), id));
+              id -> playing = new Playing(release.version() + id.substring(id.indexOf('@')),
+                  id));
       results.add(r);
       if (r.timedOut()) {
         failure = "the demo timed out after " + scenario.timeout().toSeconds() + " s during "

@@ -73,12 +73,16 @@ final class LiveView {
   String line(String version, Optional<Rollout> rollout, Instant now) {
     List<RequestRecord> last = plane.store().requests(now.minusSeconds(1), now);
     String candidate = rollout.map(Rollout::candidateRevision).orElse(null);
+    // Across regions a revision has one name everywhere: count the rollout's region only.
+    String region = rollout.map(Rollout::region).orElse(null);
     List<RequestRecord> canary = new ArrayList<>();
     List<RequestRecord> stable = new ArrayList<>();
     for (RequestRecord r : last) {
-      (r.resource().revision().equals(candidate) ? canary : stable).add(r);
+      if (region == null || r.resource().location().equals(region)) {
+        (r.resource().revision().equals(candidate) ? canary : stable).add(r);
+      }
     }
-    int percent = servedPercent(candidate);
+    int percent = servedPercent(candidate, region);
     String phase = rollout.map(LiveView::phase).orElse("BUILD");
     String verdict = rollout.map(Rollout::lastVerdict).map(LiveView::verdict).orElse("");
     String head = String.format(Locale.ROOT, "%4ds %-3s %-14s %3d%% | canary %s | stable %s",
@@ -99,11 +103,12 @@ final class LiveView {
   }
 
   /** The candidate's share in the traffic Cloud Run serves now (not the desired one). */
-  private int servedPercent(String candidate) {
+  private int servedPercent(String candidate, String region) {
     if (candidate == null) {
       return 0;
     }
-    Optional<Service> s = plane.cloudRun().getService(serviceName);
+    Optional<Service> s = plane.cloudRun().getService(region == null ? serviceName
+        : serviceName.replaceFirst("/locations/[^/]+/", "/locations/" + region + "/"));
     int p = 0;
     for (TrafficTargetStatus t : s.map(Service::getTrafficStatusesList).orElse(List.of())) {
       if (t.getRevision().endsWith(candidate)) {
