@@ -170,6 +170,10 @@ final class RegionalPlayer implements AutoCloseable {
    * the previous wave had ended in all its regions, for the demo's failure line.
    */
   List<String> problems() {
+    return problems(rows);
+  }
+
+  static List<String> problems(List<RegionRow> rows) {
     List<String> problems = new ArrayList<>(rows.stream().filter(r -> !r.asExpected())
         .map(r -> r.version() + " in " + r.region() + " expected " + r.expectedText() + " but "
             + r.outcome()).toList());
