@@ -147,14 +147,16 @@ final class RegionalPlayer implements AutoCloseable {
     RolloutState expected = release.expect() == Expectation.PROMOTED ? RolloutState.PROMOTED
         : wave == 0 ? RolloutState.ROLLED_BACK : null;
     if (r.isEmpty()) {
-      return new RegionRow(release.version(), region, wave + 1, null, null, null, null, expected);
+      return new RegionRow(release.version(), region, wave + 1, null, null, null, null, expected,
+          List.of());
     }
     Rollout x = r.get();
-    Instant ended = backend.store().audit(x.id()).stream()
+    List<AuditEntry> audit = backend.store().audit(x.id());
+    Instant ended = audit.stream()
         .filter(a -> a.to() == x.state() && a.from() != a.to()).map(AuditEntry::at)
         .reduce((a, b) -> b).orElse(null);
     return new RegionRow(release.version(), region, wave + 1, x.id(), x.state(),
-        x.spec().createdAt(), ended, expected);
+        x.spec().createdAt(), ended, expected, audit);
   }
 
   List<RegionRow> rows() {

@@ -35,11 +35,18 @@ final class Summary {
       lines.add("");
       lines.add("-- audit trail of " + (r.rolloutId() == null ? "(no rollout)" : r.rolloutId())
           + " (" + r.release().version() + ", candidate " + r.candidateRevision() + ")");
-      for (AuditEntry a : r.audit()) {
-        String head = String.format(Locale.ROOT, "  %7s %-22s %-9s %s -> %s  %d%% -> %d%%  ",
-            offset(r.publishedAt(), a.at()), a.eventType(), a.actor(), a.from(), a.to(),
-            a.trafficBefore(), a.trafficAfter());
-        lines.add(fit(head + a.message(), width));
+      trail(lines, r.audit(), r.publishedAt(), width);
+    }
+    // Across regions: the later waves' trails too (the first region's is the release's above).
+    for (RegionRow row : report.regions()) {
+      if (row.wave() > 1 && row.rolloutId() != null) {
+        lines.add("");
+        lines.add("-- audit trail of " + row.rolloutId() + " (" + row.version() + ", wave "
+            + row.wave() + "; times since the release's build notification)");
+        Instant from = report.releases().stream()
+            .filter(r -> r.release().version().equals(row.version()))
+            .map(ReleaseResult::publishedAt).findFirst().orElse(row.createdAt());
+        trail(lines, row.audit(), from, width);
       }
     }
     lines.add("");
@@ -47,6 +54,16 @@ final class Summary {
         ? "canaryrun demo: all " + report.releases().size() + " releases ended as expected"
         : "canaryrun demo: FAILED: " + report.failure());
     return lines;
+  }
+
+  private static void trail(List<String> lines, List<AuditEntry> audit, Instant from,
+      int width) {
+    for (AuditEntry a : audit) {
+      String head = String.format(Locale.ROOT, "  %7s %-22s %-9s %s -> %s  %d%% -> %d%%  ",
+          offset(from, a.at()), a.eventType(), a.actor(), a.from(), a.to(),
+          a.trafficBefore(), a.trafficAfter());
+      lines.add(fit(head + a.message(), width));
+    }
   }
 
   /** The untruncated summary to {@code dir/summary.txt}; a failure is said, not thrown. */

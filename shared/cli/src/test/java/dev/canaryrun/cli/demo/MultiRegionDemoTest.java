@@ -69,6 +69,7 @@ class MultiRegionDemoTest {
     }
     assertTrue(text.contains("== Per region"), text);
     assertTrue(text.matches("(?s).*v3 +us-central1 +2 +NOT STARTED +NOT STARTED +ok.*"), text);
+    assertTrue(text.contains("-- audit trail of " + v2.get(2).rolloutId() + " (v2, wave 2"), text);
     assertTrue(text.contains("all 2 releases ended as expected"), text);
   }
 

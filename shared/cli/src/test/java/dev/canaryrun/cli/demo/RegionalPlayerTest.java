@@ -16,7 +16,7 @@ class RegionalPlayerTest {
       int created, int ended, RolloutState expected) {
     return new RegionRow(version, region, wave, state == null ? null : version + "@" + region,
         state, state == null ? null : T0.plusSeconds(created),
-        state == null ? null : T0.plusSeconds(ended), expected);
+        state == null ? null : T0.plusSeconds(ended), expected, List.of());
   }
 
   @Test
