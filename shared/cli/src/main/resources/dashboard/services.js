@@ -16,6 +16,12 @@
     return at < 0 ? image : image.slice(0, at + 8 + 12) + "…";
   }
 
+  /** The service, and for a rollout of a release across regions its region and wave. */
+  function where(s, r) {
+    return r.releaseId ? s.service + " · " + r.region + " (wave " + r.wave + "/" + r.waves + ")"
+      : s.service;
+  }
+
   function verdict(v) {
     if (!v) return "none yet";
     return el("span", { title: v.summary }, el("strong", {}, v.outcome), ": " + v.summary);
@@ -35,10 +41,9 @@
     const finished = document.querySelector("#finished tbody");
     const cur = [], fin = [];
     for (const s of res.body.services) {
-      if (s.current) {
-        const r = s.current;
+      for (const r of s.inFlight) {
         cur.push(el("tr", { "data-rollout": r.id, "data-state": r.state },
-          el("th", { scope: "row" }, s.service), el("td", {}, link(r)),
+          el("th", { scope: "row" }, where(s, r)), el("td", {}, link(r)),
           el("td", { class: "state" }, r.state + (r.paused ? " (paused)" : "")),
           el("td", {}, r.stepIndex >= 0 ? (r.stepIndex + 1) + " of " + r.steps : "–"),
           el("td", {}, share(r.candidatePercent, r.applied)),
@@ -47,7 +52,7 @@
       }
       for (const r of s.finished) {
         fin.push(el("tr", { "data-rollout": r.id, "data-state": r.state },
-          el("th", { scope: "row" }, s.service), el("td", {}, link(r)),
+          el("th", { scope: "row" }, where(s, r)), el("td", {}, link(r)),
           el("td", { class: "state" }, r.state), el("td", { class: "image", title: r.image }, shortImage(r.image)),
           el("td", {}, time(r.createdAt)), el("td", {}, duration(r.durationSeconds)),
           el("td", { class: "reason" }, r.reason)));

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/services}: every watched service with its rollout in flight (state, step,
- * share, last verdict, time in step) and its finished rollouts, newest first, with how each
- * ended and how long it took.
+ * {@code GET /api/services}: every watched service with its rollouts in flight (one per region:
+ * state, step, share, last verdict, time in step, region and wave of a release across regions)
+ * and its finished rollouts, newest first, with how each ended and how long it took.
  */
 final class ServicesView {
   static final int FINISHED_SHOWN = 10;
@@ -31,18 +31,21 @@ final class ServicesView {
           activeIds.add(p.activeRolloutId());
         }
       });
-      Map<String, Object> current = null;
+      List<Map<String, Object>> inFlight = new ArrayList<>();
       List<Map<String, Object>> finished = new ArrayList<>();
-      for (Rollout r : history.ofService(service, FINISHED_SHOWN + 1)) {
-        if (current == null && (activeIds.contains(r.id()) || !r.ended())) {
-          current = summary(r, now);
+      java.util.Set<String> regionsInFlight = new java.util.HashSet<>();
+      // Enough to find every region's rollout of a release across regions, plus the finished.
+      for (Rollout r : history.ofService(service, FINISHED_SHOWN + activeIds.size() + 1)) {
+        if ((activeIds.contains(r.id()) || !r.ended()) && regionsInFlight.add(r.region())) {
+          inFlight.add(summary(r, now));
         } else if (finished.size() < FINISHED_SHOWN) {
           finished.add(summary(r, now));
         }
       }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("service", service);
-      m.put("current", current);
+      m.put("current", inFlight.isEmpty() ? null : inFlight.get(0));
+      m.put("inFlight", inFlight);
       m.put("finished", finished);
       services.add(m);
     }
@@ -56,6 +59,10 @@ final class ServicesView {
   static Map<String, Object> summary(Rollout r, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", r.id());
+    m.put("region", r.region());
+    m.put("releaseId", r.releaseId());
+    m.put("wave", r.releaseId() == null ? null : r.spec().wave() + 1);
+    m.put("waves", r.releaseId() == null ? null : r.policy().regions().waves().size());
     m.put("state", r.state().name());
     m.put("ended", r.ended());
     m.put("image", r.image());

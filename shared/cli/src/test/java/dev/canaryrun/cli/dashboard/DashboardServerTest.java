@@ -3,6 +3,8 @@ package dev.canaryrun.cli.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.canaryrun.cli.ops.CommandIssuer;
 import dev.canaryrun.cli.ops.OperatorBackend;
 import dev.canaryrun.cli.ops.OperatorConfig;
@@ -10,10 +12,12 @@ import dev.canaryrun.fixtures.emulator.EmulatorEnvironment;
 import dev.canaryrun.fixtures.emulator.WithEmulators;
 import dev.canaryrun.gcp.store.FirestoreClients;
 import dev.canaryrun.gcp.store.FirestoreRolloutStore;
+import dev.canaryrun.policy.PolicyJson;
 import dev.canaryrun.policy.RolloutPolicy;
+import dev.canaryrun.rollout.ReleaseSlot;
 import dev.canaryrun.rollout.Rollout;
-import dev.canaryrun.rollout.RolloutMachine;
 import dev.canaryrun.rollout.RolloutEvent.BuildSucceeded;
+import dev.canaryrun.rollout.RolloutMachine;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -185,5 +189,44 @@ class DashboardServerTest {
     String data = event.get(20, TimeUnit.SECONDS);
     assertTrue(data.contains("\"state\":\"DEPLOYING\""), data);
     assertTrue(data.contains("\"version\":1"), data);
+  }
+  @Test
+  void aReleaseAcrossRegionsShowsEachRegionInFlightWithItsWave(EmulatorEnvironment env)
+      throws Exception {
+    RolloutPolicy policy = PolicyJson.parse("""
+        {"regions": ["europe-west1", "us-central1", "asia-east1"]}
+        """);
+    var db = FirestoreClients.create(env.projectId(), null, env.firestoreHost());
+    try {
+      FirestoreRolloutStore store = new FirestoreRolloutStore(db, Clock.systemUTC());
+      String[][] regions = {{"europe-west1", "0"}, {"us-central1", "1"}};
+      for (String[] region : regions) {
+        Rollout r = new RolloutMachine().start(new BuildSucceeded("b-" + region[0],
+            Instant.now(), "storefront", region[0], "europe-docker.pkg.dev/p/r/storefront@sha256:"
+                + "b".repeat(64), "build-waves", null, null, null), policy,
+            new ReleaseSlot("storefront-buildwav", Integer.parseInt(region[1]), false),
+            Instant.now()).next();
+        store.save(r, 0, "e-" + region[0], List.of());
+      }
+    } finally {
+      db.close();
+    }
+    String body = get("/api/services").body();
+    JsonNode storefront = null;
+    for (JsonNode s : new ObjectMapper().readTree(body).path("services")) {
+      if (s.path("service").asText().equals("storefront")) {
+        storefront = s;
+      }
+    }
+    assertTrue(storefront != null, body);
+    JsonNode inFlight = storefront.path("inFlight");
+    assertEquals(2, inFlight.size(), "one rollout in flight per region: " + storefront);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (JsonNode r : inFlight) {
+      seen.add(r.path("region").asText() + " wave " + r.path("wave").asInt() + "/"
+          + r.path("waves").asInt());
+      assertEquals("storefront-buildwav", r.path("releaseId").asText());
+    }
+    assertEquals(java.util.Set.of("europe-west1 wave 1/2", "us-central1 wave 2/2"), seen);
   }
 }
