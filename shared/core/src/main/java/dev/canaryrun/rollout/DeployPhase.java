@@ -38,8 +38,7 @@ final class DeployPhase {
       // No smoke check: the pipeline that made the candidate decides when it serves, and the
       // judge starts at the next minute boundary whatever the split is.
       Rollout next = ObservePhase.observing(r.withDeployment(e.stableRevision(),
-          e.candidateUrl()), now).withJudge(JudgeState.startingAt(
-              Transitions.alignUp(now, r.policy().metrics().alignmentPeriod())), null);
+          e.candidateUrl()), now).withJudge(judgingFrom(r, now), null);
       return transition(r, next, e, now, CONTROLLER, next.reason() + " (stable: "
           + e.stableRevision() + "); canaryrun will not change traffic", null, List.of());
     }
@@ -71,13 +70,18 @@ final class DeployPhase {
     Step first = r.policy().step(0);
     Rollout next = r.withState(CANARY, 0, now, "step 1: " + first.percent() + "% to the candidate")
         .withTraffic(TrafficIntent.desired(first.percent()))
-        .withJudge(JudgeState.startingAt(
-            Transitions.alignUp(now, r.policy().metrics().alignmentPeriod())), null);
+        .withJudge(judgingFrom(r, now), null);
     return transition(r, next, e, now, CONTROLLER,
         "smoke check passed (" + e.detail() + "); step 1 of " + r.policy().steps().size() + ": "
             + first.percent() + "% to the candidate for at least " + first.minDwell(),
         null, List.of(notification(NotificationType.STEP_ADVANCED, next, next.reason()),
             SetTraffic.of(next)));
+  }
+
+  /** A fresh judge that consumes buckets from the next alignment boundary on. */
+  private static JudgeState judgingFrom(Rollout r, Instant now) {
+    return JudgeState.startingAt(
+        Transitions.alignUp(now, r.policy().metrics().alignmentPeriod()));
   }
 
   static Decision smokeFailed(Rollout r, SmokeCheckFailed e, Instant now) {

@@ -75,15 +75,7 @@ class DrillMachineTableTest {
   }
 
   static Stream<Arguments> pairs() {
-    List<Arguments> out = new ArrayList<>();
-    List<String> columns = new ArrayList<>(EVENTS.keySet());
-    for (Map.Entry<RolloutState, String> row : TABLE.entrySet()) {
-      List<String> cells = Arrays.stream(row.getValue().split(",")).map(String::trim).toList();
-      for (int i = 0; i < columns.size(); i++) {
-        out.add(Arguments.of(row.getKey(), columns.get(i), cells.get(i)));
-      }
-    }
-    return out.stream();
+    return RolloutMachineTableTest.pairs(TABLE, EVENTS.keySet());
   }
 
   @Test

@@ -146,9 +146,15 @@ class RolloutMachineTableTest {
   }
 
   static Stream<Arguments> pairs() {
+    return pairs(TABLE, EVENTS.keySet());
+  }
+
+  /** (state, column, expected outcome) for every cell of a state x event table. */
+  static Stream<Arguments> pairs(Map<RolloutState, String> table,
+      java.util.Collection<String> eventColumns) {
     List<Arguments> out = new ArrayList<>();
-    List<String> columns = new ArrayList<>(EVENTS.keySet());
-    for (Map.Entry<RolloutState, String> row : TABLE.entrySet()) {
+    List<String> columns = new ArrayList<>(eventColumns);
+    for (Map.Entry<RolloutState, String> row : table.entrySet()) {
       List<String> cells = Arrays.stream(row.getValue().split(",")).map(String::trim).toList();
       for (int i = 0; i < columns.size(); i++) {
         out.add(Arguments.of(row.getKey(), columns.get(i), cells.get(i)));

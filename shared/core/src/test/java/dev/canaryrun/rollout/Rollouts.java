@@ -28,8 +28,7 @@ final class Rollouts {
   private Rollouts() {}
 
   static BuildSucceeded build(String buildId) {
-    return new BuildSucceeded("build-" + buildId, T0, SERVICE, "europe-west1",
-        "europe-docker.pkg.dev/p/app/checkout@sha256:" + "a".repeat(64), buildId, null);
+    return adopting(buildId, null);
   }
 
   static Rollout in(RolloutState s) {
@@ -46,10 +45,8 @@ final class Rollouts {
           new TrafficApplied("a100", T0, 100));
     }
     Rollout deploying = MACHINE.start(build("b1234567"), policy, T0).next();
-    Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
-        "https://canary---checkout-xyz.a.run.app"));
-    Rollout canary = step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),
-        new TrafficApplied("a5", T0, 5));
+    Rollout verifying = verifying(deploying);
+    Rollout canary = canary(verifying);
     return switch (s) {
       case DEPLOYING -> deploying;
       case VERIFYING -> verifying;
@@ -77,7 +74,7 @@ final class Rollouts {
             judgement(observing, Outcome.FAIL), null, 10));
   }
 
-  /** A build that names the revision it deployed itself (adopt mode). */
+  /** A build that names the revision it deployed itself (adopt mode; null: canaryrun deploys). */
   static BuildSucceeded adopting(String buildId, String revision) {
     return new BuildSucceeded("build-" + buildId, T0, SERVICE, "europe-west1",
         "europe-docker.pkg.dev/p/app/checkout@sha256:" + "a".repeat(64), buildId, revision);
@@ -92,10 +89,8 @@ final class Rollouts {
     Rollout deploying = MACHINE.startDrill(command("command:drill-1", CommandType.DRILL), SERVICE,
         "europe-west1", DRILL_ID, "europe-docker.pkg.dev/p/app/checkout@sha256:" + "b".repeat(64),
         drill, RolloutPolicy.defaults(), T0.minusSeconds(3600), T0).next();
-    Rollout verifying = step(deploying, new DeployCompleted("d", T0, STABLE,
-        "https://canary---checkout-xyz.a.run.app"));
-    Rollout canary = step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),
-        new TrafficApplied("a5", T0, 5));
+    Rollout verifying = verifying(deploying);
+    Rollout canary = canary(verifying);
     return switch (s) {
       case DEPLOYING -> deploying;
       case VERIFYING -> verifying;
@@ -118,6 +113,18 @@ final class Rollouts {
   static RolloutEvent.AlertFired drillAlert(Rollout r, String drillId) {
     return new RolloutEvent.AlertFired("e-drill-alert", T0, Drill.incidentId(drillId),
         r.candidateRevision(), "canaryrun rollback drill", "drill incident", T0, drillId);
+  }
+
+  /** Deployed with no traffic (stable {@link #STABLE}), smoke check next. */
+  private static Rollout verifying(Rollout deploying) {
+    return step(deploying, new DeployCompleted("d", T0, STABLE,
+        "https://canary---checkout-xyz.a.run.app"));
+  }
+
+  /** Smoke check passed and the first step's 5% confirmed by Cloud Run. */
+  private static Rollout canary(Rollout verifying) {
+    return step(step(verifying, new SmokeCheckPassed("s", T0, "200 OK")),
+        new TrafficApplied("a5", T0, 5));
   }
 
   static Rollout step(Rollout r, RolloutEvent e) {
