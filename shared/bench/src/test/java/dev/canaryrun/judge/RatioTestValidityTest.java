@@ -29,8 +29,9 @@ class RatioTestValidityTest {
         Arguments.of(0.01, 1.0, "fail"),
         Arguments.of(0.05, 1.5, "pass"),
         Arguments.of(0.05, 6.0, "pass"),
-        // the last step's wide PASS test: twice the default effect, x2
-        Arguments.of(0.01, ErrorTest.wideNull(1.5), "pass"));
+        // the last step's wide PASS tests: twice and four times the default effect, x2 and x3
+        Arguments.of(0.01, ErrorTest.wideNull(1.5), "pass"),
+        Arguments.of(0.01, ErrorTest.widerNull(1.5), "pass"));
   }
 
   @ParameterizedTest

@@ -28,12 +28,14 @@ final class ErrorTest {
   static final double FLOOR_ALTERNATIVE = RATE_FLOOR / 10;
 
   /**
-   * The wide PASS test's null, as a multiple of the policy's effect beyond 1: twice it (x2 for
-   * the default x1.5). Where the traffic cannot rule out the policy's effect within the last
-   * step's maximum dwell, ruling out twice it (anytime-valid, at alpha) bounds the harm a
-   * promoted regression can do; the machine's StepGate decides when that may end the step.
+   * The wide PASS tests' nulls, as multiples of the policy's effect beyond 1: twice it (x2 for
+   * the default x1.5) and four times it (x3). Where the traffic cannot rule out the policy's
+   * effect within the last step's horizon, ruling out the smallest of these it can (each
+   * anytime-valid, at alpha) bounds the harm a promoted regression can do; the machine's
+   * StepGate decides when that may end the step, and the verdict says which was ruled out.
    */
   static final double WIDE = 2;
+  static final double WIDER = 4;
 
   private final RatioTest test = new RatioTest(ALTERNATIVES, WEIGHTS);
   /** PASS side only: the FAIL side is the main test's. */
@@ -52,7 +54,9 @@ final class ErrorTest {
         : e.floor().llr(), e.floor().done());
     RatioState wide = wideTest.observe(e.errorsWide(), c.c5xx(), st.c5xx(), c.total(), st.total(),
         wideNull(errNull));
-    return e.withErrors(errors, floor).withWide(wide);
+    RatioState wider = wideTest.observe(e.errorsWider(), c.c5xx(), st.c5xx(), c.total(),
+        st.total(), widerNull(errNull));
+    return e.withErrors(errors, floor).withWide(wide, wider);
   }
 
   /** Late 5xx of a bucket consumed in an earlier step: FAIL evidence only (see RatioTest). */
@@ -71,12 +75,13 @@ final class ErrorTest {
     double floorLlr = e.floor().llr();
     boolean floorPass = e.floor().done() || floorLlr >= logPass;
     RatioState wide = RatioTest.markPass(e.errorsWide(), logPass);
+    RatioState wider = RatioTest.markPass(e.errorsWider(), logPass);
     SequentialEvidence next = e.withErrors(errors, new ErrorFloor(floorLlr, floorPass))
-        .withWide(wide);
+        .withWide(wide, wider);
     Check check = check(errors, s, errNull, logFail, failThreshold, fail, ratioPass, floorPass,
         floorLlr);
     if (!fail && !ratioPass && !floorPass) {
-      check = withOutlook(check, e, s, errors, errNull, floorLlr, wide);
+      check = withOutlook(check, e, s, errors, errNull, floorLlr, wide, wider);
     }
     return new Result(next, check, fail, ratioPass || floorPass);
   }
@@ -87,7 +92,7 @@ final class ErrorTest {
    * ({@code ruledOutAbove}: the largest 5xx ratio not excluded at 95%).
    */
   private static Check withOutlook(Check c, SequentialEvidence e, JudgeSettings s,
-      RatioState t, double errNull, double floorLlr, RatioState wide) {
+      RatioState t, double errNull, double floorLlr, RatioState wide, RatioState wider) {
     StepTraffic st = e.step();
     ErrorTally tot = e.totals();
     // With no stable 5xx yet, half an error is the best guess of the rate (it is never 0).
@@ -107,16 +112,29 @@ final class ErrorTest {
     f.put("minutesNeeded", needed);
     f.put("ruledOutAbove", Outlook.ratioUpperBound(t.canaryEvents(), t.stableEvents(),
         t.canaryN(), t.stableN()));
+    // The wide tests' outlook likewise, so the last step can tell which one the traffic allows.
     f.put("wideRatio", wideNull(errNull));
     f.put("widePassed", wide.passDone() ? 1.0 : 0.0);
-    String text = c.explanation() + (wide.passDone() ? "; a 5xx ratio of x"
-        + Fmt.num(wideNull(errNull)) + " or more is ruled out (e-value reached "
-        + Fmt.num(1 / s.alpha()) + " in this step)" : "");
+    f.put("wideNeeded", Outlook.minutesToPass(s.alpha(), 0, st.canaryPerBucket(),
+        st.stablePerBucket(), stableRate, wideNull(errNull)));
+    f.put("widerRatio", widerNull(errNull));
+    f.put("widerPassed", wider.passDone() ? 1.0 : 0.0);
+    f.put("widerNeeded", Outlook.minutesToPass(s.alpha(), 0, st.canaryPerBucket(),
+        st.stablePerBucket(), stableRate, widerNull(errNull)));
+    double ruled = wide.passDone() ? wideNull(errNull)
+        : wider.passDone() ? widerNull(errNull) : Double.NaN;
+    String text = c.explanation() + (Double.isNaN(ruled) ? "" : "; a 5xx ratio of x"
+        + Fmt.num(ruled) + " or more is ruled out (e-value reached " + Fmt.num(1 / s.alpha())
+        + " in this step)");
     return new Check(c.name(), c.outcome(), text, f);
   }
 
   static double wideNull(double errNull) {
     return 1 + WIDE * (errNull - 1);
+  }
+
+  static double widerNull(double errNull) {
+    return 1 + WIDER * (errNull - 1);
   }
 
   /** What the errors evidence rules out so far, as a sentence. */
@@ -141,7 +159,7 @@ final class ErrorTest {
   /** Starts this step's PASS evidence afresh. */
   static SequentialEvidence resetStep(SequentialEvidence e) {
     return e.withErrors(RatioTest.resetStep(e.errors()), ErrorFloor.EMPTY)
-        .withWide(RatioTest.resetStep(e.errorsWide()));
+        .withWide(RatioTest.resetStep(e.errorsWide()), RatioTest.resetStep(e.errorsWider()));
   }
 
   private static Check check(RatioState t, JudgeSettings s, double errNull, double logFail,

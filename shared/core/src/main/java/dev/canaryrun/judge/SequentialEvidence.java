@@ -16,18 +16,21 @@ import java.util.List;
  * @param guard the guard rail's pending window
  * @param canaryFromSecond epoch second of the first bucket with canary traffic (0: none yet),
  *     from which the latency warm-up counts
- * @param errorsWide the 5xx PASS test against twice the policy's effect (see
- *     {@link ErrorTest#WIDE}): what the last step can still rule out when traffic is too low
- *     for the policy's own effect
+ * @param errorsWide the 5xx PASS test against twice the policy's effect beyond 1 (x2 for the
+ *     default x1.5; see {@link ErrorTest#WIDE}): what the last step can still rule out when
+ *     traffic is too low for the policy's own effect
  * @param late what was seen of the buckets consumed over the look-back, so that their late
  *     points are counted once ({@link LateData})
+ * @param errorsWider the same against four times the policy's effect beyond 1 (x3 for the
+ *     default; {@link ErrorTest#WIDER}): where not even x2 can be ruled out in time
  */
 public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState errors,
     ErrorFloor floor, List<QuantileState> latency, CalibrationWindow calibration,
-    ErrorTally guard, long canaryFromSecond, RatioState errorsWide, LateData late) {
+    ErrorTally guard, long canaryFromSecond, RatioState errorsWide, LateData late,
+    RatioState errorsWider) {
   public static final SequentialEvidence EMPTY = new SequentialEvidence(StepTraffic.EMPTY,
       ErrorTally.EMPTY, RatioState.EMPTY, ErrorFloor.EMPTY, List.of(), CalibrationWindow.EMPTY,
-      ErrorTally.EMPTY, 0, RatioState.EMPTY, LateData.EMPTY);
+      ErrorTally.EMPTY, 0, RatioState.EMPTY, LateData.EMPTY, RatioState.EMPTY);
 
   public SequentialEvidence {
     step = step == null ? StepTraffic.EMPTY : step;
@@ -38,12 +41,21 @@ public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState
     guard = guard == null ? ErrorTally.EMPTY : guard;
     errorsWide = errorsWide == null ? RatioState.EMPTY : errorsWide;
     late = late == null ? LateData.EMPTY : late; // stored before late points were counted
+    errorsWider = errorsWider == null ? RatioState.EMPTY : errorsWider; // stored before x3
     // Always one entry per quantile, so readers index without checking.
     List<QuantileState> l = new ArrayList<>(latency == null ? List.of() : latency);
     while (l.size() < LatencyTest.QUANTILES.length) {
       l.add(QuantileState.EMPTY);
     }
     latency = List.copyOf(l);
+  }
+
+  /** Evidence with no x3 PASS test yet (as stored before it existed). */
+  public SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState errors,
+      ErrorFloor floor, List<QuantileState> latency, CalibrationWindow calibration,
+      ErrorTally guard, long canaryFromSecond, RatioState errorsWide, LateData late) {
+    this(step, totals, errors, floor, latency, calibration, guard, canaryFromSecond, errorsWide,
+        late, RatioState.EMPTY);
   }
 
   double stepCanaryRequests() {
@@ -58,36 +70,36 @@ public record SequentialEvidence(StepTraffic step, ErrorTally totals, RatioState
     List<QuantileState> l = new ArrayList<>(latency);
     l.set(q, s);
     return new SequentialEvidence(step, totals, errors, floor, l, calibration, guard,
-        canaryFromSecond, errorsWide, late);
+        canaryFromSecond, errorsWide, late, errorsWider);
   }
 
   SequentialEvidence withErrors(RatioState e, ErrorFloor f) {
     return new SequentialEvidence(step, totals, e, f, latency, calibration, guard,
-        canaryFromSecond, errorsWide, late);
+        canaryFromSecond, errorsWide, late, errorsWider);
   }
 
-  SequentialEvidence withWide(RatioState w) {
+  SequentialEvidence withWide(RatioState w, RatioState wider) {
     return new SequentialEvidence(step, totals, errors, floor, latency, calibration, guard,
-        canaryFromSecond, w, late);
+        canaryFromSecond, w, late, wider);
   }
 
   SequentialEvidence withCalibration(CalibrationWindow c) {
     return new SequentialEvidence(step, totals, errors, floor, latency, c, guard,
-        canaryFromSecond, errorsWide, late);
+        canaryFromSecond, errorsWide, late, errorsWider);
   }
 
   SequentialEvidence withGuard(ErrorTally g) {
     return new SequentialEvidence(step, totals, errors, floor, latency, calibration, g,
-        canaryFromSecond, errorsWide, late);
+        canaryFromSecond, errorsWide, late, errorsWider);
   }
 
   SequentialEvidence withTraffic(StepTraffic s, ErrorTally t, long canaryFrom) {
     return new SequentialEvidence(s, t, errors, floor, latency, calibration, guard, canaryFrom,
-        errorsWide, late);
+        errorsWide, late, errorsWider);
   }
 
   SequentialEvidence withLate(LateData l) {
     return new SequentialEvidence(step, totals, errors, floor, latency, calibration, guard,
-        canaryFromSecond, errorsWide, l);
+        canaryFromSecond, errorsWide, l, errorsWider);
   }
 }

@@ -24,11 +24,16 @@ import java.time.Duration;
  *       the policy: the FAIL tests keep accumulating over the whole rollout, so it is still
  *       caught at the next step, the guard rails cap its 5xx rate, and the next step gives
  *       the canary exactly the policy's next share;
- *   <li>at the last step, when the tests still waiting cannot finish within its maximum
- *       dwell: if errors passed, or at least twice the policy's 5xx effect is ruled out
- *       (the judge's anytime-valid wide PASS test), they are reported as not testable and
- *       the rollout promotes; otherwise the last step holds to its maximum dwell (the FAIL
- *       tests get the whole budget at the 50/50 split), then {@code onInconclusive} decides.
+ *   <li>the last step decides the promotion and aims to within its horizon, twice its
+ *       minimum dwell (at most its maximum). A test still waiting that a healthy canary
+ *       cannot finish within the horizon at this traffic is settled for what can be: errors
+ *       for the smallest wide ratio the traffic can rule out in time (x2, else x3, for the
+ *       default x1.5: {@code ErrorTest.WIDE}, {@code WIDER}), anytime-valid at alpha; the
+ *       rest is reported as not testable, and the reason names what was and was not ruled
+ *       out. A wide ratio not ruled out holds the step to its maximum dwell (the FAIL tests
+ *       get the whole budget at the 50/50 split: that is what catches a real regression),
+ *       then {@code onInconclusive} decides. The horizon (a 15-min last step decides within
+ *       30 min) is what brings a healthy canary at 5-20 req/s to 100% in about 40 min.
  * </ul>
  * With {@code onInconclusive} pause every step waits for a PASS and pauses at its maximum
  * dwell, as before. A step is never skipped: moving on is always to the next step.
@@ -41,6 +46,9 @@ public final class StepGate {
 
   /** The move and its reason, with the numbers behind it. */
   public record Gate(Move move, String why) {}
+
+  /** The last step's horizon, in minimum dwells (capped at its maximum dwell). */
+  static final int HORIZON_DWELLS = 2;
 
   private StepGate() {}
 
@@ -80,13 +88,15 @@ public final class StepGate {
           + "guard rails cap the canary's 5xx rate at " + Fmt.pct(policy.judge()
               .guardrailErrorRate()) + ")");
     }
-    if (!inTime && (!waitingOnErrors(v) || widePassed(v))) {
-      return new Gate(Move.ADVANCE, (waitingOnErrors(v)
-          ? "the policy's 5xx effect cannot be ruled out in time at this traffic, but x"
-              + Fmt.num(figure(v, "wideRatio")) + " is (anytime-valid, at alpha " + Fmt.num(
-              policy.judge().alpha()) + ") " + at
-          : "errors passed " + at) + "; tests still waiting are not testable in the step's "
-          + "maximum dwell (" + outlook + "); promoting");
+    // The last step decides the promotion, and aims to within its horizon (twice its minimum
+    // dwell): what cannot be had by then is settled for what can, never by waiting alone.
+    double horizon = Math.min(HORIZON_DWELLS * step.minDwell().toSeconds(),
+        step.maxDwell().toSeconds()) / 60.0;
+    String settled = settledErrors(v, horizon);
+    if (settled != null && !othersExpectedWithin(v, horizon)) {
+      return new Gate(Move.ADVANCE, settled + " " + at + "; tests still waiting are not "
+          + "testable within the step's horizon of " + Fmt.num(horizon) + " min (" + outlook
+          + "); promoting");
     }
     if (!atMax) {
       return new Gate(Move.HOLD, "");
@@ -111,8 +121,44 @@ public final class StepGate {
     return worst;
   }
 
-  private static boolean widePassed(Verdict v) {
-    return figure(v, "widePassed") > 0;
+  /**
+   * How the errors test is settled at the last step, as the reason's opening words, or null
+   * while it is not: it passed; or the policy's effect cannot be ruled out within the horizon
+   * at this traffic and the smallest wide ratio that can (x2, else x3 for the default) is.
+   * A wide ratio the traffic could rule out in time is required even when a wider one passed,
+   * so a regression between the two is still held for the FAIL tests.
+   */
+  static String settledErrors(Verdict v, double horizon) {
+    if (!waitingOnErrors(v)) {
+      return "errors passed";
+    }
+    if (figure(v, "minutesNeeded") <= horizon) {
+      return null; // the policy's own effect can be ruled out in time: wait for it
+    }
+    boolean wideInTime = figure(v, "wideNeeded") <= horizon;
+    String route = wideInTime || figure(v, "widePassed") > 0 ? "wide" : "wider";
+    if (!(figure(v, route + "Passed") > 0)) {
+      return null;
+    }
+    String notRuledOut = "wide".equals(route)
+        ? "x" + Fmt.num(figure(v, "passRatio")) + " is not ruled out"
+        : "neither x" + Fmt.num(figure(v, "passRatio")) + " nor x"
+            + Fmt.num(figure(v, "wideRatio")) + " is ruled out";
+    return "the policy's 5xx effect cannot be ruled out in time at this traffic: "
+        + notRuledOut + ", a 5xx ratio of x" + Fmt.num(figure(v, route + "Ratio"))
+        + " or more is (anytime-valid at the judge's alpha)";
+  }
+
+  /** Whether a waiting test other than errors is expected to finish within the horizon. */
+  private static boolean othersExpectedWithin(Verdict v, double horizon) {
+    for (Check c : v.checks()) {
+      Double m = c.outcome() == Outcome.INCONCLUSIVE && !c.name().equals("errors")
+          ? c.figures().get("minutesNeeded") : null;
+      if (m != null && m <= horizon) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A figure of the errors check (NaN when absent). */

@@ -57,6 +57,44 @@ class OutlookTest {
     assertTrue(text.contains("PASS expected in about"), text);
   }
 
+  /**
+   * A healthy canary at 50/50 with 2 5xx a minute between the revisions: the wide tests'
+   * expected minutes are known (need ln 100 + ln 2 = 5.2983 nats; drift KL(0.5 || 2/3) =
+   * 0.0588915 and KL(0.5 || 0.75) = 0.143841 nats per event), and x3 is ruled out first, then
+   * x2, while x1.5 (130 min expected) is not within the hour.
+   */
+  @Test
+  void theWideTestsExpectedMinutesAndOrder() {
+    SequentialJudge judge = new SequentialJudge();
+    JudgeState s = JudgeState.startingAt(Buckets.minute(0));
+    int widerAt = -1;
+    int wideAt = -1;
+    java.util.Map<String, Double> first = null;
+    for (int m = 0; m < 60; m++) {
+      Judgement j = judge.judge(s, JudgeSettings.defaults(), Buckets.input(
+          List.of(Buckets.of(m, 150, 1)), List.of(Buckets.of(m, 150, 1)), 50, m + 1));
+      s = j.state();
+      Check errors = j.verdict().checks().stream().filter(c -> c.name().equals("errors"))
+          .findFirst().orElseThrow();
+      assertEquals(Outcome.INCONCLUSIVE, errors.outcome(), errors.explanation());
+      first = first == null ? errors.figures() : first;
+      if (widerAt < 0 && errors.figures().get("widerPassed") > 0) {
+        widerAt = m;
+        assertTrue(errors.explanation().contains("a 5xx ratio of x3 or more is ruled out"),
+            errors.explanation());
+      }
+      if (wideAt < 0 && errors.figures().get("widePassed") > 0) {
+        wideAt = m;
+      }
+    }
+    assertEquals(5.298317 / (0.0588915 * 2), first.get("wideNeeded"), 1e-2);
+    assertEquals(5.298317 / (0.143841 * 2), first.get("widerNeeded"), 1e-2);
+    assertEquals(2.0, first.get("wideRatio"));
+    assertEquals(3.0, first.get("widerRatio"));
+    assertTrue(widerAt >= 10 && widerAt <= 30, "x3 ruled out at minute " + widerAt);
+    assertTrue(wideAt > widerAt && wideAt <= 59, "x2 ruled out at minute " + wideAt);
+  }
+
   @Test
   void aTrickleSaysTheLatencyTestsWereSkipped() {
     SequentialJudge judge = new SequentialJudge();

@@ -72,6 +72,57 @@ class StepGateTest {
     assertTrue(g.why().contains("not testable"), g.why());
   }
 
+  /** An errors check waiting on the policy's effect, with the wide tests' figures. */
+  private static Verdict errorsWaiting(double needed, double wideNeeded, boolean widePassed,
+      boolean widerPassed) {
+    Map<String, Double> f = Map.of("minutesToPass", needed, "minutesNeeded", needed,
+        "passRatio", 1.5, "wideRatio", 2.0, "widePassed", widePassed ? 1.0 : 0.0,
+        "wideNeeded", wideNeeded, "widerRatio", 3.0, "widerPassed", widerPassed ? 1.0 : 0.0,
+        "widerNeeded", 20.0);
+    return new Verdict(Outcome.INCONCLUSIVE, "waiting",
+        List.of(new Check("errors", Outcome.INCONCLUSIVE, "e", f)));
+  }
+
+  @Test
+  void theLastStepSettlesForTheSmallestWideRatioTheTrafficCanRuleOutWithinItsHorizon() {
+    Duration min = P.step(2).minDwell(); // 15 min: a horizon of 30 of the 45-min maximum
+    // The policy's x1.5 is expected within the horizon: wait for it, whatever x2 says.
+    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 2, min,
+        errorsWaiting(29, 10, true, true)).move());
+    // x1.5 needs 38 min (beyond the horizon, within the maximum dwell): x2 can be had in
+    // time, so x2 ruled out promotes and x3 alone does not.
+    StepGate.Gate x2 = StepGate.onInconclusive(P, 2, min, errorsWaiting(38, 15, true, true));
+    assertEquals(StepGate.Move.ADVANCE, x2.move());
+    assertTrue(x2.why().contains("x1.5 is not ruled out")
+        && x2.why().contains("x2 or more is"), x2.why());
+    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 2, min,
+        errorsWaiting(38, 15, false, true)).move());
+    // Not even x2 in time: x3 ruled out promotes, and the reason says what was not.
+    StepGate.Gate x3 = StepGate.onInconclusive(P, 2, min, errorsWaiting(75, 31, false, true));
+    assertEquals(StepGate.Move.ADVANCE, x3.move());
+    assertTrue(x3.why().contains("neither x1.5 nor x2 is ruled out")
+        && x3.why().contains("x3 or more is"), x3.why());
+    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 2, min,
+        errorsWaiting(75, 31, false, false)).move());
+    // Never before the minimum dwell; and with nothing ruled out, the maximum dwell decides.
+    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 2, min.minusSeconds(1),
+        errorsWaiting(75, 31, false, true)).move());
+    assertEquals(StepGate.Move.ADVANCE, StepGate.onInconclusive(P, 2, P.step(2).maxDwell(),
+        errorsWaiting(75, 31, false, false)).move());
+  }
+
+  @Test
+  void aLatencyTestExpectedWithinTheHorizonStillHoldsAWidePass() {
+    Map<String, Double> f = new java.util.HashMap<>(errorsWaiting(75, 31, false, true)
+        .checks().get(0).figures());
+    Verdict v = new Verdict(Outcome.INCONCLUSIVE, "waiting", List.of(
+        new Check("errors", Outcome.INCONCLUSIVE, "e", f),
+        new Check("latency-p50", Outcome.INCONCLUSIVE, "l",
+            Map.of("minutesToPass", 5.0, "minutesNeeded", 12.0))));
+    assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 2, P.step(2).minDwell(), v)
+        .move());
+  }
+
   @Test
   void pauseKeepsTheEarlierBehaviour() {
     RolloutPolicy pause = with(InconclusiveAction.PAUSE);
