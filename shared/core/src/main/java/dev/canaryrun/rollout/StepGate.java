@@ -92,7 +92,7 @@ public final class StepGate {
     // dwell): what cannot be had by then is settled for what can, never by waiting alone.
     double horizon = Math.min(HORIZON_DWELLS * step.minDwell().toSeconds(),
         step.maxDwell().toSeconds()) / 60.0;
-    String settled = settledErrors(v, horizon);
+    String settled = settledErrors(v, horizon, policy.judge().alpha());
     if (settled != null && !othersExpectedWithin(v, horizon)) {
       return new Gate(Move.ADVANCE, settled + " " + at + "; tests still waiting are not "
           + "testable within the step's horizon of " + Fmt.num(horizon) + " min (" + outlook
@@ -128,7 +128,7 @@ public final class StepGate {
    * A wide ratio the traffic could rule out in time is required even when a wider one passed,
    * so a regression between the two is still held for the FAIL tests.
    */
-  static String settledErrors(Verdict v, double horizon) {
+  static String settledErrors(Verdict v, double horizon, double alpha) {
     if (!waitingOnErrors(v)) {
       return "errors passed";
     }
@@ -146,7 +146,7 @@ public final class StepGate {
             + Fmt.num(figure(v, "wideRatio")) + " is ruled out";
     return "the policy's 5xx effect cannot be ruled out in time at this traffic: "
         + notRuledOut + ", a 5xx ratio of x" + Fmt.num(figure(v, route + "Ratio"))
-        + " or more is (anytime-valid at the judge's alpha)";
+        + " or more is (anytime-valid, at alpha " + Fmt.num(alpha) + ")";
   }
 
   /** Whether a waiting test other than errors is expected to finish within the horizon. */

@@ -101,7 +101,7 @@ class StepGateTest {
     StepGate.Gate x3 = StepGate.onInconclusive(P, 2, min, errorsWaiting(75, 31, false, true));
     assertEquals(StepGate.Move.ADVANCE, x3.move());
     assertTrue(x3.why().contains("neither x1.5 nor x2 is ruled out")
-        && x3.why().contains("x3 or more is"), x3.why());
+        && x3.why().contains("x3 or more is (anytime-valid, at alpha 0.01)"), x3.why());
     assertEquals(StepGate.Move.HOLD, StepGate.onInconclusive(P, 2, min,
         errorsWaiting(75, 31, false, false)).move());
     // Never before the minimum dwell; and with nothing ruled out, the maximum dwell decides.
