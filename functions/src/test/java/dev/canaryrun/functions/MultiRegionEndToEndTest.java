@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.run.v2.Service;
-import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import dev.canaryrun.fixtures.emulator.EmulatorEnvironment;
 import dev.canaryrun.fixtures.emulator.WithEmulators;
 import dev.canaryrun.local.RevisionKey;
@@ -269,12 +268,7 @@ class MultiRegionEndToEndTest {
 
   /** The revision's share as Cloud Run's traffic statuses give it (LATEST resolved). */
   private int percentOf(String service, String region, String revision) {
-    Service s = service(service, region);
-    return s.getTrafficStatusesList().stream()
-        .filter(t -> t.getRevision().endsWith("/" + revision) || t.getRevision().equals(revision)
-            || (t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
-                && s.getLatestReadyRevision().endsWith("/" + revision)))
-        .mapToInt(t -> t.getPercent()).sum();
+    return ServiceMoves.percentOf(service(service, region), revision);
   }
 
   private boolean serves(String service, String region, String revision) {

@@ -33,7 +33,12 @@ record ServiceMoves(EndToEndHarness h) {
 
   /** The revision's share as Cloud Run's traffic statuses give it (LATEST resolved). */
   int percentOf(String service, String revision) {
-    Service s = h.plane.cloudRun().getService(serviceName(service)).orElseThrow();
+    return percentOf(h.plane.cloudRun().getService(serviceName(service)).orElseThrow(),
+        revision);
+  }
+
+  /** The revision's share of {@code s} as Cloud Run's traffic statuses give it. */
+  static int percentOf(Service s, String revision) {
     return s.getTrafficStatusesList().stream()
         .filter(t -> t.getRevision().endsWith("/" + revision) || t.getRevision().equals(revision)
             || (t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST

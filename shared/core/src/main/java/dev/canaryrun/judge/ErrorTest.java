@@ -3,6 +3,7 @@ package dev.canaryrun.judge;
 import dev.canaryrun.policy.JudgeSettings;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * The errors test: 5xx counts, conditional-binomial rate ratio (see {@link RatioEvidence});
@@ -104,9 +105,10 @@ final class ErrorTest {
         stableRate);
     // The same at this traffic for a healthy canary from the step's start: a property of the
     // traffic, not of the data, so a regression cannot make its own step look untestable.
-    double needed = Math.min(Outlook.minutesToPass(s.alpha(), 0, st.canaryPerBucket(),
-        st.stablePerBucket(), stableRate, errNull), Outlook.minutesToFloorPass(s.alpha(), 0,
-        st.canaryPerBucket(), stableRate));
+    DoubleUnaryOperator healthy = passNull -> Outlook.minutesToPass(s.alpha(), 0,
+        st.canaryPerBucket(), st.stablePerBucket(), stableRate, passNull);
+    double needed = Math.min(healthy.applyAsDouble(errNull), Outlook.minutesToFloorPass(
+        s.alpha(), 0, st.canaryPerBucket(), stableRate));
     Map<String, Double> f = new HashMap<>(c.figures());
     f.put("minutesToPass", Math.min(ratio, floor));
     f.put("minutesNeeded", needed);
@@ -115,12 +117,10 @@ final class ErrorTest {
     // The wide tests' outlook likewise, so the last step can tell which one the traffic allows.
     f.put("wideRatio", wideNull(errNull));
     f.put("widePassed", wide.passDone() ? 1.0 : 0.0);
-    f.put("wideNeeded", Outlook.minutesToPass(s.alpha(), 0, st.canaryPerBucket(),
-        st.stablePerBucket(), stableRate, wideNull(errNull)));
+    f.put("wideNeeded", healthy.applyAsDouble(wideNull(errNull)));
     f.put("widerRatio", widerNull(errNull));
     f.put("widerPassed", wider.passDone() ? 1.0 : 0.0);
-    f.put("widerNeeded", Outlook.minutesToPass(s.alpha(), 0, st.canaryPerBucket(),
-        st.stablePerBucket(), stableRate, widerNull(errNull)));
+    f.put("widerNeeded", healthy.applyAsDouble(widerNull(errNull)));
     double ruled = wide.passDone() ? wideNull(errNull)
         : wider.passDone() ? widerNull(errNull) : Double.NaN;
     String text = c.explanation() + (Double.isNaN(ruled) ? "" : "; a 5xx ratio of x"

@@ -128,7 +128,7 @@ public final class StepGate {
    * A wide ratio the traffic could rule out in time is required even when a wider one passed,
    * so a regression between the two is still held for the FAIL tests.
    */
-  static String settledErrors(Verdict v, double horizon, double alpha) {
+  private static String settledErrors(Verdict v, double horizon, double alpha) {
     if (!waitingOnErrors(v)) {
       return "errors passed";
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.canaryrun.cli.demo.DemoScenario.Expectation;
 import dev.canaryrun.rollout.RolloutState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -29,18 +28,10 @@ class DemoTest {
   @Test
   @Timeout(120)
   void playsThreeReleasesToTheirExpectedOutcomes() throws Exception {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    DemoOptions options = new DemoOptions(200, null, Path.of("target", "demo-test"), false, false,
-        out);
-    Demo demo = new Demo(options, DemoScenario.parse(resource("/fast-scenario.json"), "test"));
-    DemoReport report;
-    try {
-      report = demo.run();
-    } finally {
-      demo.close();
-    }
-    String text = captured.toString(StandardCharsets.UTF_8);
+    PlayedDemo played = PlayedDemo.play(null, Path.of("target", "demo-test"),
+        DemoScenario.parse(resource("/fast-scenario.json"), "test"));
+    DemoReport report = played.report();
+    String text = played.text();
     assertTrue(report.ok(), () -> "demo failed: " + report.failure() + "\n" + text);
 
     List<ReleaseResult> r = report.releases();

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.canaryrun.cli.demo.DemoScenario.Expectation;
 import dev.canaryrun.rollout.RolloutState;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -29,18 +26,11 @@ class MultiRegionDemoTest {
   @Test
   @Timeout(200)
   void playsAReleaseAcrossRegionsWaveByWave() throws Exception {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    DemoOptions options = new DemoOptions(200, Path.of("multi-region"),
-        Path.of("target", "demo-multi-region-test"), false, false, out);
-    Demo demo = new Demo(options, DemoScenario.load(options.scenario())); // by name
-    DemoReport report;
-    try {
-      report = demo.run();
-    } finally {
-      demo.close();
-    }
-    String text = captured.toString(StandardCharsets.UTF_8);
+    PlayedDemo played = PlayedDemo.play(Path.of("multi-region"),
+        Path.of("target", "demo-multi-region-test"),
+        DemoScenario.load(Path.of("multi-region"))); // by name
+    DemoReport report = played.report();
+    String text = played.text();
     assertTrue(report.ok(), () -> "demo failed: " + report.failure() + "\n" + text);
 
     assertEquals(Expectation.PROMOTED, report.releases().get(0).outcome().orElseThrow());
